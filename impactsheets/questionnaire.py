@@ -1,0 +1,466 @@
+"""The questionnaire definition: a data file in ``config/`` loaded into a small model.
+
+A definition lists questions (id, sheet header, type, choices, conditions, constraints), the
+report parts and topics they belong to, and which questions identify a site. A broken file
+raises :class:`~impactsheets.errors.QuestionnaireError` naming the file, the line and the
+problem.
+
+>>> q = load_questionnaire()
+>>> q.question("capacite_nombre").type
+'integer'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from impactsheets.errors import QuestionnaireError
+from impactsheets.resources import data_path
+
+TYPES = (
+    "short_text", "long_text", "integer", "decimal", "single_choice",
+    "multiple_choice", "scale", "email", "date", "yes_no",
+)
+CHOICE_TYPES = ("single_choice", "multiple_choice")
+YES_NO_CHOICES = (("oui", "Oui"), ("non", "Non"))
+
+_TOP_KEYS = {"id", "title", "version", "language", "site_key", "timestamp", "parts",
+             "choice_lists", "questions"}
+_QUESTION_KEYS = {"id", "header", "aliases", "label", "type", "required", "topic", "choices",
+                  "allow_other", "min", "max", "max_length", "pattern", "pattern_hint",
+                  "required_when", "asked_when"}
+_CHOICE_KEYS = {"value", "label", "report", "aliases", "exclusive"}
+_CONDITION_KEYS = {"question", "equals", "any_of", "answered", "at_least"}
+_PART_KEYS = {"id", "title", "intensity", "topics"}
+_TOPIC_KEYS = {"id", "title"}
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
+_SPACES = re.compile(r"\s+")
+_SPACE_BEFORE_PUNCT = re.compile(r" (?=[?:!;])")
+
+
+def normalize_label(text: str) -> str:
+    """Fold a header or option label for tolerant matching (case, spaces, apostrophes).
+
+    >>> normalize_label("  Nom   du LIEU ") == normalize_label("nom du lieu")
+    True
+    >>> normalize_label("D’espaces") == normalize_label("d'espaces")
+    True
+    """
+    text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
+    text = _SPACES.sub(" ", text).strip()
+    return _SPACE_BEFORE_PUNCT.sub("", text).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One option: stable ``value``, the form's ``label``, the ``report`` label."""
+
+    value: str
+    label: str
+    report: str
+    aliases: tuple[str, ...] = ()
+    exclusive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """``question`` must be answered / equal / include one of ``values`` / be at least ``at_least``."""
+
+    question: str
+    values: tuple[str, ...] = ()
+    answered: bool = False
+    at_least: float | None = None
+
+
+@dataclass(slots=True)
+class Question:
+    """One question of the form, read from one sheet column."""
+
+    id: str
+    header: str
+    label: str
+    type: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    topic: str | None = None
+    choices: tuple[Choice, ...] = ()
+    allow_other: bool = False
+    min: float | None = None
+    max: float | None = None
+    max_length: int | None = None
+    pattern: re.Pattern[str] | None = None
+    pattern_hint: str = ""
+    required_when: Condition | None = None
+    asked_when: Condition | None = None
+    line: int = 0
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """The header and its aliases, in order."""
+        return (self.header, *self.aliases)
+
+    def choice(self, value: str) -> Choice:
+        """The choice with this stable value (KeyError when unknown)."""
+        for choice in self.choices:
+            if choice.value == value:
+                return choice
+        raise KeyError(f"{self.id}: no choice {value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    id: str
+    title: str
+    intensity: str | None
+    topics: tuple[Topic, ...]
+
+
+@dataclass
+class Questionnaire:
+    """A loaded definition. ``questions`` keeps the file's order."""
+
+    id: str
+    title: str
+    version: str
+    questions: list[Question]
+    site_key: tuple[str, ...]
+    timestamp_headers: tuple[str, ...]
+    parts: tuple[Part, ...] = ()
+    path: str = ""
+    fingerprint_text: str = field(default="", repr=False)
+
+    @cached_property
+    def by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+    def question(self, question_id: str) -> Question:
+        """The question with this id (KeyError when unknown)."""
+        return self.by_id[question_id]
+
+
+# --------------------------------------------------------------------------- YAML with lines
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader whose mappings remember the line of each key (1-based)."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    loader.flatten_mapping(node)
+    mapping = _Mapping()
+    mapping.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping:
+            raise yaml.MarkedYAMLError(
+                problem=f"duplicate key {key!r}", problem_mark=key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.lines[key] = key_node.start_mark.line + 1
+    return mapping
+
+
+class _Mapping(dict[str, Any]):
+    line: int
+    lines: dict[str, int]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.line = 0
+        self.lines = {}
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, self.line)
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+class _Builder:
+    """Turns the parsed YAML into the model, raising errors that name file and line."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fail(self, line: int, problem: str) -> QuestionnaireError:
+        return QuestionnaireError(f"{self.path}, line {line}: {problem}")
+
+    def mapping(self, node: Any, where: str, line: int, allowed: set[str]) -> _Mapping:
+        if not isinstance(node, _Mapping):
+            raise self.fail(line, f"{where} must be a mapping of keys to values")
+        for key in node:
+            if key not in allowed:
+                raise self.fail(
+                    node.line_of(key),
+                    f"unknown key {key!r} in {where} (allowed: {', '.join(sorted(allowed))})",
+                )
+        return node
+
+    def text(self, node: _Mapping, key: str, where: str, required: bool = True) -> str:
+        value = node.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                raise self.fail(node.line_of(key), f"{where} needs a non-empty {key!r}")
+            return ""
+        if not isinstance(value, str | int | float):
+            raise self.fail(node.line_of(key), f"{where}: {key!r} must be text")
+        return str(value)
+
+    def strings(self, node: _Mapping, key: str, where: str) -> tuple[str, ...]:
+        value = node.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+            raise self.fail(node.line_of(key), f"{where}: {key!r} must be a list of text")
+        return tuple(str(v) for v in value)
+
+    def number(self, node: _Mapping, key: str, where: str) -> float | None:
+        value = node.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(node.line_of(key), f"{where}: {key!r} must be a number")
+        return value
+
+    def flag(self, node: _Mapping, key: str, where: str) -> bool:
+        value = node.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail(node.line_of(key), f"{where}: {key!r} must be true or false")
+        return value
+
+    def choices(self, node: Any, where: str, line: int) -> tuple[Choice, ...]:
+        if not isinstance(node, list) or not node:
+            raise self.fail(line, f"{where}: choices must be a non-empty list")
+        result, seen = [], set()
+        for item in node:
+            item = self.mapping(item, f"a choice of {where}", line, _CHOICE_KEYS)
+            value = self.text(item, "value", f"a choice of {where}")
+            if value in seen:
+                raise self.fail(item.line, f"{where}: duplicate choice value {value!r}")
+            seen.add(value)
+            label = self.text(item, "label", f"choice {value!r} of {where}")
+            result.append(Choice(
+                value=value,
+                label=label,
+                report=self.text(item, "report", where, required=False) or label,
+                aliases=self.strings(item, "aliases", f"choice {value!r}"),
+                exclusive=self.flag(item, "exclusive", f"choice {value!r}"),
+            ))
+        return tuple(result)
+
+    def condition(self, node: _Mapping, key: str, where: str) -> Condition | None:
+        raw = node.get(key)
+        if raw is None:
+            return None
+        line = node.line_of(key)
+        cond = self.mapping(raw, f"{key} of {where}", line, _CONDITION_KEYS)
+        question = self.text(cond, "question", f"{key} of {where}")
+        tests = [k for k in ("equals", "any_of", "answered", "at_least") if k in cond]
+        if len(tests) != 1:
+            raise self.fail(line, f"{key} of {where} needs exactly one of equals, any_of, "
+                                  "answered, at_least")
+        if "equals" in cond:
+            values: tuple[str, ...] = (self.text(cond, "equals", key),)
+        else:
+            values = self.strings(cond, "any_of", key) if "any_of" in cond else ()
+        return Condition(
+            question=question,
+            values=values,
+            answered=self.flag(cond, "answered", key) if "answered" in cond else False,
+            at_least=self.number(cond, "at_least", key),
+        )
+
+
+def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
+    """Load and check a questionnaire definition (the bundled default when ``path`` is None).
+
+    >>> load_questionnaire("nope.yaml")
+    Traceback (most recent call last):
+    ...
+    impactsheets.errors.QuestionnaireError: nope.yaml: cannot read the questionnaire (file not found)
+    """
+    file = Path(path) if path is not None else data_path("config", "questionnaire.yaml")
+    name = str(path) if path is not None else str(file)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise QuestionnaireError(f"{name}: cannot read the questionnaire (file not found)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QuestionnaireError(f"{name}: cannot read the questionnaire ({exc})") from None
+    try:
+        raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        raise QuestionnaireError(f"{name}, line {line}: YAML syntax error: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise QuestionnaireError(f"{name}: YAML syntax error: {exc}") from None
+    questionnaire = _build(raw, _Builder(name))
+    questionnaire.path = name
+    questionnaire.fingerprint_text = text
+    return questionnaire
+
+
+def _build(raw: Any, b: _Builder) -> Questionnaire:
+    top = b.mapping(raw, "the questionnaire", 1, _TOP_KEYS)
+    lists_node = top.get("choice_lists") or _Mapping()
+    if not isinstance(lists_node, _Mapping):
+        raise b.fail(top.line_of("choice_lists"), "choice_lists must be a mapping")
+    lists = {name: b.choices(items, f"choice list {name!r}", lists_node.line_of(name))
+             for name, items in lists_node.items()}
+    questions_node = top.get("questions")
+    if not isinstance(questions_node, list) or not questions_node:
+        raise b.fail(top.line_of("questions"), "'questions' must be a non-empty list")
+
+    questions: list[Question] = []
+    ids: dict[str, int] = {}
+    headers: dict[str, tuple[str, int]] = {}
+    for item in questions_node:
+        question = _question(item, b, lists, top.line_of("questions"))
+        if question.id in ids:
+            raise b.fail(question.line, f"duplicate question id {question.id!r} "
+                                        f"(first at line {ids[question.id]})")
+        ids[question.id] = question.line
+        for header in question.headers:
+            key = normalize_label(header)
+            if key in headers:
+                other, line = headers[key]
+                raise b.fail(question.line, f"duplicate header {header!r}: already used by "
+                                            f"question {other!r} (line {line})")
+            headers[key] = (question.id, question.line)
+        questions.append(question)
+
+    by_id = {q.id: q for q in questions}
+    for question in questions:
+        for cond in (question.required_when, question.asked_when):
+            if cond is not None:
+                _check_condition(cond, question, by_id, b)
+
+    timestamp = b.mapping(top.get("timestamp") or _Mapping(), "timestamp",
+                          top.line_of("timestamp"), {"header", "aliases"})
+    ts_headers = (b.text(timestamp, "header", "timestamp", required=False) or "Horodateur",
+                  *b.strings(timestamp, "aliases", "timestamp"))
+    site_key = b.strings(top, "site_key", "the questionnaire")
+    for qid in site_key:
+        if qid not in by_id:
+            raise b.fail(top.line_of("site_key"), f"site_key names unknown question {qid!r}")
+    return Questionnaire(
+        id=b.text(top, "id", "the questionnaire"),
+        title=b.text(top, "title", "the questionnaire", required=False),
+        version=b.text(top, "version", "the questionnaire", required=False) or "1",
+        questions=questions,
+        site_key=site_key,
+        timestamp_headers=ts_headers,
+        parts=_parts(top, b, by_id),
+    )
+
+
+def _question(item: Any, b: _Builder, lists: dict[str, tuple[Choice, ...]], line: int) -> Question:
+    node = b.mapping(item, "a question", line, _QUESTION_KEYS)
+    qid = b.text(node, "id", "a question")
+    where = f"question {qid!r}"
+    qtype = b.text(node, "type", where)
+    if qtype not in TYPES:
+        raise b.fail(node.line_of("type"), f"{where}: unknown type {qtype!r} "
+                                           f"(known: {', '.join(TYPES)})")
+    choices: tuple[Choice, ...] = ()
+    if qtype in CHOICE_TYPES:
+        raw = node.get("choices")
+        if isinstance(raw, str):
+            if raw not in lists:
+                raise b.fail(node.line_of("choices"), f"{where}: unknown choice list {raw!r}")
+            choices = lists[raw]
+        else:
+            choices = b.choices(raw, where, node.line_of("choices"))
+    elif "choices" in node:
+        raise b.fail(node.line_of("choices"), f"{where}: a {qtype} question takes no choices")
+    elif qtype == "yes_no":
+        choices = tuple(Choice(v, label, label.lower()) for v, label in YES_NO_CHOICES)
+    pattern = None
+    if "pattern" in node:
+        try:
+            pattern = re.compile(b.text(node, "pattern", where))
+        except re.error as exc:
+            raise b.fail(node.line_of("pattern"), f"{where}: invalid pattern ({exc})") from None
+    low, high = b.number(node, "min", where), b.number(node, "max", where)
+    if qtype == "scale":
+        low, high = (1 if low is None else low), (5 if high is None else high)
+    if low is not None and high is not None and low > high:
+        raise b.fail(node.line_of("min"), f"{where}: min ({low}) is greater than max ({high})")
+    max_length = b.number(node, "max_length", where)
+    return Question(
+        id=qid,
+        header=b.text(node, "header", where),
+        label=b.text(node, "label", where, required=False) or b.text(node, "header", where),
+        type=qtype,
+        required=b.flag(node, "required", where),
+        aliases=b.strings(node, "aliases", where),
+        topic=b.text(node, "topic", where, required=False) or None,
+        choices=choices,
+        allow_other=b.flag(node, "allow_other", where),
+        min=low,
+        max=high,
+        max_length=int(max_length) if max_length is not None else None,
+        pattern=pattern,
+        pattern_hint=b.text(node, "pattern_hint", where, required=False),
+        required_when=b.condition(node, "required_when", where),
+        asked_when=b.condition(node, "asked_when", where),
+        line=node.line,
+    )
+
+
+def _check_condition(cond: Condition, question: Question, by_id: dict[str, Question],
+                     b: _Builder) -> None:
+    target = by_id.get(cond.question)
+    if target is None:
+        raise b.fail(question.line, f"question {question.id!r}: condition names unknown "
+                                    f"question {cond.question!r}")
+    if target.id == question.id:
+        raise b.fail(question.line, f"question {question.id!r}: condition names itself")
+    known = {c.value for c in target.choices}
+    for value in cond.values:
+        if value not in known:
+            raise b.fail(question.line, f"question {question.id!r}: condition value {value!r} "
+                                        f"is not a choice of {target.id!r}")
+    if cond.at_least is not None and target.type not in ("integer", "decimal", "scale"):
+        raise b.fail(question.line, f"question {question.id!r}: at_least needs a numeric "
+                                    f"question, {target.id!r} is {target.type}")
+
+
+def _parts(top: _Mapping, b: _Builder, by_id: dict[str, Question]) -> tuple[Part, ...]:
+    raw = top.get("parts") or []
+    if not isinstance(raw, list):
+        raise b.fail(top.line_of("parts"), "'parts' must be a list")
+    parts, topic_ids = [], set()
+    for item in raw:
+        node = b.mapping(item, "a part", top.line_of("parts"), _PART_KEYS)
+        pid = b.text(node, "id", "a part")
+        intensity = b.text(node, "intensity", f"part {pid!r}", required=False) or None
+        if intensity and intensity not in by_id:
+            raise b.fail(node.line_of("intensity"), f"part {pid!r}: unknown question {intensity!r}")
+        topics = []
+        for t in node.get("topics") or []:
+            tnode = b.mapping(t, f"a topic of part {pid!r}", node.line, _TOPIC_KEYS)
+            topic = Topic(b.text(tnode, "id", "a topic"), b.text(tnode, "title", "a topic"))
+            topic_ids.add(topic.id)
+            topics.append(topic)
+        parts.append(Part(pid, b.text(node, "title", f"part {pid!r}"), intensity, tuple(topics)))
+    for question in by_id.values():
+        if question.topic and parts and question.topic not in topic_ids:
+            raise b.fail(question.line, f"question {question.id!r}: unknown topic "
+                                        f"{question.topic!r}")
+    return tuple(parts)

@@ -1,0 +1,1 @@
+"""Site reports: French grammar, composition of answers into statements, PDF rendering."""

@@ -1,0 +1,96 @@
+"""Sources: read a response sheet into a :class:`Table` that keeps physical row numbers.
+
+A source is a local ``.xlsx`` / ``.csv`` file or, later, a Google Sheet. Every backend returns
+the same :class:`Table`: the header row (sheet row 1) and the data rows, each with the row
+number it has in the sheet, so problems can be written back to the right cell.
+
+>>> table = Table(headers=["Horodateur", "Nom du lieu"], rows=[Row(2, ["01/02/2026 10:00:00", "Ada"])])
+>>> table.rows[0].number, table.rows[0].cell(1)
+(2, 'Ada')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from impactsheets.errors import SourceError
+
+#: A cell as a backend delivers it: text, a number, a date/time, or None when empty.
+Cell = str | int | float | datetime | date | None
+
+
+@dataclass(slots=True)
+class Row:
+    """One data row: its physical sheet row number (header = 1) and its cells."""
+
+    number: int
+    cells: list[Cell]
+
+    def cell(self, index: int) -> Cell:
+        """The cell at 0-based column ``index``; short rows read as empty."""
+        return self.cells[index] if index < len(self.cells) else None
+
+
+@dataclass(slots=True)
+class Table:
+    """A response sheet: headers (row 1) and data rows with physical row numbers."""
+
+    headers: list[str]
+    rows: list[Row]
+    name: str = ""  # worksheet or file name, for messages
+    meta: dict[str, object] = field(default_factory=dict)
+
+
+def column_letter(index: int) -> str:
+    """Sheet column letter for a 0-based column index.
+
+    >>> column_letter(0), column_letter(25), column_letter(26)
+    ('A', 'Z', 'AA')
+    """
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def is_google_sheet(spec: str) -> bool:
+    """True when ``spec`` names a Google Sheet (URL or key) rather than a local file."""
+    if spec.startswith(("https://docs.google.com/", "http://docs.google.com/")):
+        return True
+    return not Path(spec).suffix and len(spec) >= 25 and spec.replace("-", "").replace("_", "").isalnum()
+
+
+def read_table(spec: str | Path, worksheet: str | None = None) -> Table:
+    """Read a response sheet from a local file (``.xlsx``, ``.csv``) or a Google Sheet.
+
+    >>> read_table("missing.xlsx")
+    Traceback (most recent call last):
+    ...
+    impactsheets.errors.SourceError: missing.xlsx: file not found
+    """
+    text = str(spec)
+    if is_google_sheet(text):
+        from impactsheets.sources.gsheets import read_google_sheet
+
+        return read_google_sheet(text, worksheet)
+    path = Path(text)
+    suffix = path.suffix.lower()
+    if suffix not in {".xlsx", ".xlsm", ".csv", ".tsv", ".txt"}:
+        raise SourceError(
+            f"{path}: unsupported file type {suffix or '(none)'!r}; expected .xlsx or .csv"
+        )
+    if not path.exists():
+        raise SourceError(f"{path}: file not found")
+    if not path.is_file():
+        raise SourceError(f"{path}: not a file")
+    if suffix in {".xlsx", ".xlsm"}:
+        from impactsheets.sources.xlsx import read_xlsx
+
+        return read_xlsx(path, worksheet)
+    from impactsheets.sources.csv import read_csv
+
+    return read_csv(path)

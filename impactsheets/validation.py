@@ -1,0 +1,359 @@
+"""Validate a response table against a questionnaire: a report of problems, never an exception.
+
+Each :class:`Problem` has a stable kebab-case ``code``, a severity, the question, the physical
+sheet row and column, the raw value and a French message from ``config/messages.fr.yaml``.
+Each :class:`Response` keeps the valid answers of one row for the reports.
+
+>>> from impactsheets.questionnaire import load_questionnaire
+>>> from impactsheets.sources import Row, Table
+>>> report = validate(Table(["Nom du lieu"], [Row(2, ["La Friche"])]), load_questionnaire())
+>>> sorted({p.code for p in report.problems})[:2]
+['missing-column', 'missing-conditional-answer']
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from impactsheets.answers import (
+    Answer, ChoiceMatcher, Rejection, Selection, cell_text, parse_cell, parse_date,
+)
+from impactsheets.questionnaire import Condition, Question, Questionnaire, normalize_label
+from impactsheets.report.french import count_noun
+from impactsheets.resources import data_path
+from impactsheets.sources import Table, column_letter
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITY = {
+    "missing-answer": ERROR, "missing-conditional-answer": ERROR, "not-a-number": ERROR,
+    "out-of-range": ERROR, "unknown-choice": ERROR, "exclusive-choice": ERROR,
+    "too-long": ERROR, "invalid-email": ERROR, "invalid-date": ERROR, "invalid-format": ERROR,
+    "missing-column": ERROR, "duplicate-column": WARNING, "not-asked": WARNING,
+    "blank-row": WARNING, "duplicate-site": WARNING, "extra-column": INFO,
+}
+#: Columns impactsheets itself adds to a response sheet; never reported as extra columns.
+TOOL_COLUMNS = ("Statut", "Problèmes", "Rapport PDF")
+_VALUE_SHOWN = 80
+
+
+@dataclass(slots=True)
+class Problem:
+    """One problem found in the sheet; ``row``/``column`` are physical, 1-based."""
+
+    code: str
+    severity: str
+    message: str
+    row: int | None = None
+    column: int | None = None
+    question: str | None = None
+    header: str | None = None
+    value: str | None = None
+
+    @property
+    def cell(self) -> str | None:
+        """A1 reference of the cell, e.g. ``"D7"``."""
+        if self.row is None or self.column is None:
+            return None
+        return f"{column_letter(self.column - 1)}{self.row}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "cell": self.cell}
+
+
+@dataclass(slots=True)
+class Response:
+    """One non-blank row: its valid answers, its problems, and whether a newer row replaces it."""
+
+    row: int
+    answers: dict[str, Answer]
+    problems: list[Problem] = field(default_factory=list)
+    timestamp: datetime | None = None
+    superseded_by: int | None = None
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == ERROR for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == WARNING for p in self.problems)
+
+    @property
+    def site(self) -> str:
+        name = self.answers.get("site_nom")
+        return str(name) if name else f"ligne {self.row}"
+
+    @property
+    def status(self) -> str:
+        """Per-row status text written into the sheet ("OK", "2 erreurs, 1 avertissement"…)."""
+        if self.superseded_by is not None:
+            return f"Remplacée par la ligne {self.superseded_by}"
+        parts = []
+        if self.errors:
+            parts.append(count_noun(self.errors, "erreur", "erreurs"))
+        if self.warnings:
+            parts.append(count_noun(self.warnings, "avertissement", "avertissements"))
+        return ", ".join(parts) or "OK"
+
+
+@dataclass(slots=True)
+class ValidationReport:
+    """All problems of a table, sheet-level ones first, then row by row."""
+
+    source: str
+    questionnaire: str
+    headers: list[str]
+    columns: dict[str, int]  # question id -> 0-based column index
+    problems: list[Problem]
+    responses: list[Response]
+    rows: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == ERROR for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == WARNING for p in self.problems)
+
+    @property
+    def current(self) -> list[Response]:
+        """Responses not replaced by a newer submission of the same site."""
+        return [r for r in self.responses if r.superseded_by is None]
+
+    def summary(self) -> dict[str, int]:
+        current = self.current
+        return {
+            "rows": self.rows,
+            "responses": len(self.responses),
+            "valid": sum(not r.errors for r in current),
+            "with_problems": sum(bool(r.errors) for r in current),
+            "superseded": len(self.responses) - len(current),
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "infos": sum(p.severity == INFO for p in self.problems),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict: summary, one entry per response, every problem."""
+        return {
+            "source": self.source,
+            "questionnaire": self.questionnaire,
+            "summary": self.summary(),
+            "responses": [
+                {"row": r.row, "site": r.site, "status": r.status, "errors": r.errors,
+                 "warnings": r.warnings, "superseded_by": r.superseded_by}
+                for r in self.responses
+            ],
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """The problems flattened to rows (for tables, CSV and tests)."""
+        return [p.to_dict() for p in self.problems]
+
+
+@cache
+def _messages(path: str) -> dict[str, str]:
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+
+
+def message(code: str, **params: Any) -> str:
+    """The French message for ``code``, filled with ``params`` (unknown slots left empty).
+
+    >>> message("blank-row")
+    'Ligne vide : aucune réponse n’y figure.'
+    """
+    template = _messages(str(data_path("config", "messages.fr.yaml")))[code]
+    return template.replace("'", "’").format_map(defaultdict(str, params))
+
+
+def _shown(value: str) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= _VALUE_SHOWN else value[: _VALUE_SHOWN - 1] + "…"
+
+
+class _Validator:
+    """Holds the column mapping and choice matchers, built once per table."""
+
+    def __init__(self, table: Table, questionnaire: Questionnaire) -> None:
+        self.q = questionnaire
+        self.table = table
+        self.problems: list[Problem] = []
+        self.columns: dict[str, int] = {}
+        self.timestamp_column: int | None = None
+        self._map_headers()
+        self.matchers = {qid: ChoiceMatcher(self.q.question(qid)) for qid in self.columns
+                         if self.q.question(qid).choices}
+        self.missing = {q.id for q in self.q.questions if q.id not in self.columns}
+
+    def _problem(self, code: str, row: int | None = None, column: int | None = None,
+                 question: Question | None = None, value: str | None = None,
+                 header: str | None = None, shown: str | None = None,
+                 severity: str | None = None, **params: Any) -> Problem:
+        """A problem with its message; ``shown`` overrides the value quoted in the message."""
+        header = header if header is not None else (question.header if question else None)
+        if shown is None:
+            shown = value or ""
+        label = question.label.replace("'", "’") if question else ""
+        params = {"label": label, "value": _shown(shown),
+                  "header": header or "", **params}
+        return Problem(code, severity or SEVERITY[code], message(code, **params), row,
+                       column + 1 if column is not None else None,
+                       question.id if question else None, header, value)
+
+    def _map_headers(self) -> None:
+        lookup: dict[str, Question] = {}
+        for question in self.q.questions:
+            for header in question.headers:
+                lookup[normalize_label(header)] = question
+        timestamps = {normalize_label(h) for h in self.q.timestamp_headers}
+        tool_columns = {normalize_label(h) for h in TOOL_COLUMNS}
+        for index, header in enumerate(self.table.headers):
+            key = normalize_label(header or "")
+            question = lookup.get(key)
+            if question is not None:
+                if question.id in self.columns:
+                    self.problems.append(self._problem("duplicate-column", 1, index, question,
+                                                       header=header))
+                else:
+                    self.columns[question.id] = index
+            elif key in timestamps and self.timestamp_column is None:
+                self.timestamp_column = index
+            elif key and key not in tool_columns:
+                self.problems.append(self._problem("extra-column", 1, index, header=header))
+        for question in self.q.questions:
+            if question.id not in self.columns:
+                # A missing optional question only weakens the reports: a warning.
+                self.problems.append(self._problem(
+                    "missing-column", question=question,
+                    severity=ERROR if question.required or question.id in self.q.site_key
+                    else WARNING))
+
+    def condition_holds(self, cond: Condition, answers: dict[str, Answer]) -> bool | None:
+        """Whether ``cond`` holds for these answers; None when its column is missing."""
+        if cond.question in self.missing:
+            return None
+        answer = answers.get(cond.question)
+        if answer is None:
+            return False
+        if cond.values:
+            return isinstance(answer, Selection) and any(v in answer.values for v in cond.values)
+        if cond.at_least is not None:
+            return isinstance(answer, int | float) and answer >= cond.at_least
+        return True
+
+    def describe(self, cond: Condition) -> str:
+        target = self.q.question(cond.question)
+        if cond.values:
+            labels = " ou ".join(f"« {target.choice(v).label} »" for v in cond.values)
+            text = f"la réponse à « {target.label} » est {labels}"
+        elif cond.at_least is not None:
+            text = f"la réponse à « {target.label} » est d'au moins {cond.at_least:g}"
+        else:
+            text = f"« {target.label} » a une réponse"
+        return text.replace("'", "’")
+
+    def row(self, number: int, cells: list[Any]) -> Response | None:
+        answers: dict[str, Answer] = {}
+        problems: list[Problem] = []
+        empty: list[str] = []
+        for qid, index in self.columns.items():
+            question = self.q.question(qid)
+            cell = cells[index] if index < len(cells) else None
+            text = cell_text(cell)
+            if not text:
+                empty.append(qid)
+                continue
+            parsed = parse_cell(cell, question, self.matchers.get(qid))
+            if isinstance(parsed, Rejection):
+                params = dict(parsed.params)
+                shown = params.pop("value", None) or text
+                problems.append(self._problem(parsed.code, number, index, question, text,
+                                              shown=shown, **params))
+                if isinstance(parsed.partial, Selection) and parsed.partial:
+                    answers[qid] = parsed.partial
+            else:
+                answers[qid] = parsed
+        if len(empty) == len(self.columns) and not self._has_other_content(cells):
+            self.problems.append(self._problem("blank-row", number))
+            return None
+        for qid in list(answers):
+            question = self.q.question(qid)
+            asked = question.asked_when
+            if asked is not None and self.condition_holds(asked, answers) is False:
+                problems.append(self._problem("not-asked", number, self.columns[qid], question,
+                                              cell_text(cells[self.columns[qid]]),
+                                              condition=self.describe(asked)))
+                del answers[qid]
+        for qid in empty:
+            question = self.q.question(qid)
+            if question.required:
+                problems.append(self._problem("missing-answer", number, self.columns[qid],
+                                              question, ""))
+            elif question.required_when is not None and self.condition_holds(
+                    question.required_when, answers):
+                problems.append(self._problem("missing-conditional-answer", number,
+                                              self.columns[qid], question, "",
+                                              condition=self.describe(question.required_when)))
+        timestamp = None
+        if self.timestamp_column is not None:
+            timestamp = parse_date(cells[self.timestamp_column]) if self.timestamp_column < len(
+                cells) and cell_text(cells[self.timestamp_column]) else None
+        problems.sort(key=lambda p: p.column or 0)
+        return Response(number, answers, problems, timestamp)
+
+    def _has_other_content(self, cells: list[Any]) -> bool:
+        used = set(self.columns.values())
+        return any(cell_text(c) for i, c in enumerate(cells) if i not in used
+                   and i != self.timestamp_column and i < len(self.table.headers)
+                   and normalize_label(self.table.headers[i] or "") not in
+                   {normalize_label(h) for h in TOOL_COLUMNS})
+
+    def mark_duplicates(self, responses: list[Response]) -> None:
+        groups: dict[tuple[str, ...], list[Response]] = defaultdict(list)
+        for response in responses:
+            key = tuple(normalize_label(str(response.answers.get(k, ""))) for k in self.q.site_key)
+            if all(key):
+                groups[key].append(response)
+        for group in groups.values():
+            if len(group) < 2:
+                continue
+            latest = max(group, key=lambda r: (r.timestamp or datetime.min, r.row))
+            for response in group:
+                if response is not latest:
+                    response.superseded_by = latest.row
+                    name_column = self.columns.get(self.q.site_key[0])
+                    response.problems.append(self._problem(
+                        "duplicate-site", response.row, name_column, None, None,
+                        site=latest.site, other_row=latest.row))
+
+
+def validate(table: Table, questionnaire: Questionnaire) -> ValidationReport:
+    """Check every row of ``table``; return the report (never raises on bad data)."""
+    validator = _Validator(table, questionnaire)
+    responses = [r for row in table.rows if (r := validator.row(row.number, row.cells))]
+    validator.mark_duplicates(responses)
+    problems = list(validator.problems)
+    by_row = sorted(
+        [(r.row, p) for r in responses for p in r.problems]
+        + [(p.row or 0, p) for p in validator.problems if p.code == "blank-row"],
+        key=lambda item: item[0],
+    )
+    problems = [p for p in problems if p.code != "blank-row"] + [p for _, p in by_row]
+    return ValidationReport(
+        source=table.name,
+        questionnaire=f"{questionnaire.id} {questionnaire.version}",
+        headers=list(table.headers),
+        columns=dict(validator.columns),
+        problems=problems,
+        responses=responses,
+        rows=len(table.rows),
+    )
