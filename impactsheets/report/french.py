@@ -1,10 +1,37 @@
-"""French grammar helpers: plurals, lists, elision, typography.
+"""French grammar helpers: plurals, lists, elision, contraction, typography.
+
+Every sentence of a site report goes through these functions, so the rules of written
+French (elision, agreement, narrow no-break spaces…) live in one tested place.
 
 >>> count_noun(2, "erreur", "erreurs")
 '2 erreurs'
+>>> finish(join(["petits services", "compétences", "espaces"]))
+'Petits services, compétences et espaces.'
 """
 
 from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+NNBSP = "\u202f"  # narrow no-break space, before : ; ? ! and inside « »
+NBSP = "\u00a0"
+MIDDLE_DOT = "·"
+
+_VOWELS = "aeiouàâäéèêëîïôöùûüœæAEIOUÀÂÄÉÈÊËÎÏÔÖÙÛÜŒÆ"
+_ELIDABLE = re.compile(rf"\b((?:[DdNnSs]|[Qq]u)(?=e)|[Ll](?=[ea]))[ea] +(?=[{_VOWELS}])")
+_CONTRACT = re.compile(r"\b([Dd]e|[Àà]) (le|les) \b")
+_SPACES = re.compile(r"[ \t\u00a0\u202f]+")
+_BEFORE_CLOSE = re.compile(r"[ \u00a0\u202f]+(?=[.,…)])")
+_BEFORE_HIGH = re.compile(r"[ \u00a0\u202f]*([:;?!]+)")
+_GUILLEMETS = (re.compile(r"«[ \u00a0\u202f]*"), re.compile(r"[ \u00a0\u202f]*»"))
+_INCLUSIVE = re.compile(
+    r"(?<=[^\W\d_])[.·•‧∙-](e|ne|le|te|se|rice|trice|euse|ère|ve)(?:[.·•‧∙-](s))?(?![^\W\d_])")
+_ARTICLE_LAST = re.compile(r"^(?P<name>.+?)\s*\((?P<art>les|le|la|l['’])\)$", re.IGNORECASE)
+_ARTICLE_FIRST = re.compile(r"^(?P<art>les|le|la|l['’])\s*(?P<name>.+)$", re.IGNORECASE)
+_FILLERS = {"", "ras", "rien", "neant", "nc", "na", "sansobjet", "aucun", "aucune", "non",
+            "rienasignaler", "pasdecommentaire", "xxx", "idem", "nsp", "jenesaispas"}
 
 
 def count_noun(n: int, singular: str, plural: str) -> str:
@@ -14,3 +41,174 @@ def count_noun(n: int, singular: str, plural: str) -> str:
     ('1 erreur', '0 erreur')
     """
     return f"{n} {singular if abs(n) < 2 else plural}"
+
+
+def by_count(n: int, one: str, many: str, zero: str | None = None) -> str:
+    """The variant agreeing with ``n`` (``{n}`` is replaced by the number).
+
+    >>> by_count(6, "{n} nouveau projet a émergé", "{n} nouveaux projets ont émergé")
+    '6 nouveaux projets ont émergé'
+    >>> by_count(1, "{n} nouveau projet a émergé", "{n} nouveaux projets ont émergé")
+    '1 nouveau projet a émergé'
+    """
+    text = zero if n == 0 and zero is not None else one if abs(n) < 2 else many
+    return text.replace("{n}", str(n))
+
+
+def join(items: Sequence[str], conjunction: str = "et") -> str:
+    """Items joined the French way: "a, b et c" (no serial comma; empty items skipped).
+
+    >>> join(["a"]), join(["a", "b"]), join(["a", "", "b", "c"], "ou")
+    ('a', 'a et b', 'a, b ou c')
+    """
+    items = [i for i in items if i]
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def elide(text: str) -> str:
+    """Elide de/que/le/la/ne/je/se before a vowel and contract "de le" → "du", "à les" → "aux".
+
+    >>> elide("de espaces, de occupant·e·s, de acteur·rice·s")
+    "d'espaces, d'occupant·e·s, d'acteur·rice·s"
+    >>> elide("Il a été observé que une personne"), elide("de le quartier et à les habitants")
+    ("Il a été observé qu'une personne", 'du quartier et aux habitants')
+    """
+    text = _ELIDABLE.sub(lambda m: m.group(1) + "'", text)
+    return _CONTRACT.sub(_contraction, text)
+
+
+def _contraction(m: re.Match[str]) -> str:
+    de = m.group(1).lower() == "de"
+    word = {(True, "le"): "du", (True, "les"): "des", (False, "le"): "au",
+            (False, "les"): "aux"}[(de, m.group(2))]
+    return (word.capitalize() if m.group(1)[0].isupper() else word) + " "
+
+
+def split_article(name: str) -> tuple[str, str]:
+    """A site name's article (lowercase, "" if none) and the rest, article filed last or first.
+
+    >>> split_article("Numéripôle (Le)"), split_article("L'Usine à Projets")
+    (('le', 'Numéripôle'), ("l'", 'Usine à Projets'))
+    """
+    name = " ".join(name.split())
+    for pattern in (_ARTICLE_LAST, _ARTICLE_FIRST):
+        m = pattern.match(name)
+        if m and (pattern is _ARTICLE_LAST or m.group("art").endswith(("'", "’"))
+                  or name[len(m.group("art")):][:1].isspace()):
+            return m.group("art").lower().replace("’", "'"), m.group("name").strip()
+    return "", name
+
+
+def display_name(name: str) -> str:
+    """The name as read aloud: article put back in front.
+
+    >>> display_name("Numéripôle (Le)"), display_name("Halles (Les)"), display_name("Arsenal")
+    ('Le Numéripôle', 'Les Halles', 'Arsenal')
+    """
+    article, rest = split_article(name)
+    if not article:
+        return rest
+    return f"{article.capitalize()}{'' if article.endswith(chr(39)) else ' '}{rest}"
+
+
+def of_name(name: str) -> str:
+    """"de" + the site name, contracted: du, des, de la, de l', d'.
+
+    >>> [of_name(n) for n in ["Numéripôle (Le)", "Le 3ème Lieu", "Les Halles Solidaires"]]
+    ['du Numéripôle', 'du 3ème Lieu', 'des Halles Solidaires']
+    >>> [of_name(n) for n in ["Arsenal", "L'Usine à Projets", "La Friche", "Maison des Communs"]]
+    ["d'Arsenal", "de l'Usine à Projets", 'de la Friche', 'de Maison des Communs']
+    """
+    article, rest = split_article(name)
+    if article == "le":
+        return f"du {rest}"
+    if article == "les":
+        return f"des {rest}"
+    if article:
+        return f"de {article}{'' if article.endswith(chr(39)) else ' '}{rest}"
+    return elide(f"de {rest}")
+
+
+def inclusive(text: str) -> str:
+    """Inclusive forms written with the middle dot: "occupant.e.s" → "occupant·e·s".
+
+    >>> inclusive("les occupant.e.s et acteur.rice.s, tou-te-s présent•e•s")
+    'les occupant·e·s et acteur·rice·s, tou·te·s présent·e·s'
+    """
+    return _INCLUSIVE.sub(lambda m: MIDDLE_DOT + m.group(1) + (MIDDLE_DOT + m.group(2)
+                                                               if m.group(2) else ""), text)
+
+
+def typography(text: str) -> str:
+    """French spacing: none before . , …, narrow no-break space before : ; ? ! and in « ».
+
+    >>> typography("Besoins:  a ,b . Vraiment ?") == "Besoins\u202f: a, b. Vraiment\u202f?"
+    True
+    """
+    text = _SPACES.sub(lambda m: m.group(0) if len(m.group(0)) == 1 and m.group(0) != " "
+                       else " ", text.strip())
+    text = _BEFORE_CLOSE.sub("", text)
+    text = _BEFORE_HIGH.sub(lambda m: _high(m, text), text)
+    text = _GUILLEMETS[0].sub("«" + NNBSP, text)
+    text = _GUILLEMETS[1].sub(NNBSP + "»", text)
+    return re.sub(r",(?=[^\W\d_])", ", ", text)
+
+
+def _high(m: re.Match[str], text: str) -> str:
+    before = text[m.start() - 1] if m.start() > 0 else ""
+    after = text[m.end()] if m.end() < len(text) else ""
+    if m.group(1) == ":" and before.isdigit() and after.isdigit():
+        return ":"  # a time or a ratio: 10:30
+    if m.group(1) == ":" and text[m.end():m.end() + 2] == "//":
+        return ":"  # a URL
+    return NNBSP + m.group(1) if before else m.group(1)
+
+
+def finish(text: str) -> str:
+    """A sentence: trimmed, first letter capitalised, one final period (unless ? ! … ends it).
+
+    >>> finish("ces rencontres ont lieu au quotidien ."), finish("Vraiment ?")
+    ('Ces rencontres ont lieu au quotidien.', 'Vraiment\u202f?')
+    """
+    text = typography(text).rstrip(" ,;:")
+    if not text:
+        return ""
+    if text[-1] not in ".?!…":
+        text += "."
+    return text[0].upper() + text[1:]
+
+
+def fragment(text: str) -> str:
+    """Free text (an "other" answer) made fit for the middle of a sentence.
+
+    >>> fragment("  Amélioration des conditions de travail. "), fragment("ONG locales")
+    ('amélioration des conditions de travail', 'ONG locales')
+    """
+    text = " ".join(text.split()).rstrip(" .;,:")
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        text = text[0].lower() + text[1:]
+    return text
+
+
+def is_filler(text: str | None) -> bool:
+    """Whether a comment says nothing ("RAS", "/", "-", "néant", a lone letter…).
+
+    >>> [is_filler(t) for t in ["RAS", "ras.", "/", "-", "Néant", "S.", "Un marché."]]
+    [True, True, True, True, True, True, False]
+    """
+    if not text:
+        return True
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(c for c in folded if c.isalnum())
+    return len(letters) <= 1 or letters in _FILLERS
+
+
+def sentence_case(text: str) -> str:
+    """First letter upper-cased, the rest untouched.
+
+    >>> sentence_case("égalité")
+    'Égalité'
+    """
+    return text[:1].upper() + text[1:]
