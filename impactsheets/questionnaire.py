@@ -302,7 +302,7 @@ def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
     except (OSError, UnicodeDecodeError) as exc:
         raise QuestionnaireError(f"{name}: cannot read the questionnaire ({exc})") from None
     try:
-        raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        raw = yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
@@ -370,9 +370,10 @@ def _build(raw: Any, b: _Builder) -> Questionnaire:
 
 
 def _question(item: Any, b: _Builder, lists: dict[str, tuple[Choice, ...]], line: int) -> Question:
-    node = b.mapping(item, "a question", line, _QUESTION_KEYS)
-    qid = b.text(node, "id", "a question")
-    where = f"question {qid!r}"
+    named = isinstance(item, _Mapping) and isinstance(item.get("id"), str)
+    where = f"question {item['id']!r}" if named else "a question"
+    node = b.mapping(item, where, line, _QUESTION_KEYS)
+    qid = b.text(node, "id", where)
     qtype = b.text(node, "type", where)
     if qtype not in TYPES:
         raise b.fail(node.line_of("type"), f"{where}: unknown type {qtype!r} "

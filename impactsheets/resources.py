@@ -1,7 +1,8 @@
 """Locate the bundled data folders (``config/``, ``templates/``, ``examples/``).
 
 In a source checkout (or an editable install) they are the repository's own folders; in a
-regular install they are shipped inside the package as ``impactsheets._config`` etc.
+regular install they ship inside the package as ``impactsheets/_config`` etc. (see
+``pyproject.toml``).
 
 >>> data_path("config", "questionnaire.yaml").name
 'questionnaire.yaml'
@@ -9,10 +10,10 @@ regular install they are shipped inside the package as ``impactsheets._config`` 
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
-_REPO_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
+_REPO_ROOT = _PACKAGE.parent
 
 
 def data_path(folder: str, *parts: str) -> Path:
@@ -20,5 +21,4 @@ def data_path(folder: str, *parts: str) -> Path:
     local = _REPO_ROOT / folder
     if (local / ".bundled").exists():
         return local.joinpath(*parts)
-    shipped = Path(str(resources.files(f"impactsheets._{folder}")))
-    return shipped.joinpath(*parts)
+    return (_PACKAGE / f"_{folder}").joinpath(*parts)

@@ -23,7 +23,13 @@ from typing import Any
 import yaml
 
 from impactsheets.answers import (
-    Answer, ChoiceMatcher, Rejection, Selection, cell_text, parse_cell, parse_date,
+    Answer,
+    ChoiceMatcher,
+    Rejection,
+    Selection,
+    cell_text,
+    parse_cell,
+    parse_date,
 )
 from impactsheets.questionnaire import Condition, Question, Questionnaire, normalize_label
 from impactsheets.report.french import count_noun
@@ -211,9 +217,9 @@ class _Validator:
 
     def _map_headers(self) -> None:
         lookup: dict[str, Question] = {}
-        for question in self.q.questions:
-            for header in question.headers:
-                lookup[normalize_label(header)] = question
+        for known in self.q.questions:
+            for header in known.headers:
+                lookup[normalize_label(header)] = known
         timestamps = {normalize_label(h) for h in self.q.timestamp_headers}
         tool_columns = {normalize_label(h) for h in TOOL_COLUMNS}
         for index, header in enumerate(self.table.headers):

@@ -52,7 +52,7 @@ def _clean(value: object) -> Cell:
     if value is None or isinstance(value, str | int | float):
         if isinstance(value, str) and not value.strip():
             return None
-        return value  # type: ignore[return-value]
+        return value
     if hasattr(value, "isoformat"):
         return value  # type: ignore[return-value]
     return str(value)

@@ -1,0 +1,149 @@
+"""The ``impactsheets`` command line: thin commands over the library.
+
+Machine output (``--json``) goes to stdout, human messages to stderr. Exit codes (README,
+"Exit codes"): 0 ok, 1 the data has errors, 2 usage error, 3 the tool cannot run,
+4 configuration error, 5 Google Sheets/Drive access error, 6 some reports failed,
+7 another run holds the lock.
+
+>>> from click.testing import CliRunner
+>>> CliRunner().invoke(main, ["--version"]).output.startswith("impactsheets")
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from impactsheets import __version__
+from impactsheets.errors import EXIT_DATA_ERRORS, ImpactsheetsError
+from impactsheets.validation import ValidationReport
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(func: F) -> F:
+    """Turn a named exception into a one-line message on stderr and its exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ImpactsheetsError as exc:
+            click.echo(f"impactsheets: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def emit_json(data: Any) -> None:
+    """Print ``data`` as JSON on stdout."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def print_problems(report: ValidationReport, limit: int | None = None) -> None:
+    """The human table of problems and a one-line summary, on stderr."""
+    shown = report.problems if limit is None else report.problems[:limit]
+    for p in shown:
+        where = p.cell or (f"ligne {p.row}" if p.row else "feuille")
+        click.echo(f"{where:>8}  {p.severity:<7}  {p.code:<27}  {p.message}", err=True)
+    if limit and len(report.problems) > limit:
+        click.echo(f"… and {len(report.problems) - limit} more (see --json)", err=True)
+    s = report.summary()
+    click.echo(
+        f"{s['responses']} responses: {s['valid']} valid, {s['with_problems']} with errors, "
+        f"{s['superseded']} superseded; {s['errors']} errors, {s['warnings']} warnings.",
+        err=True,
+    )
+
+
+questionnaire_option = click.option(
+    "--questionnaire", "questionnaire_path", type=click.Path(dir_okay=False),
+    help="Questionnaire definition (YAML). Default: the bundled 'effets sociaux et urbains'.",
+)
+worksheet_option = click.option(
+    "--worksheet", help="Worksheet name (default: the first one).")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="impactsheets")
+def main() -> None:
+    """Validate "effets sociaux et urbains" answers, annotate the sheet, render site reports."""
+
+
+@main.command()
+@click.argument("source")
+@questionnaire_option
+@worksheet_option
+@json_option
+@reports_errors
+def validate(source: str, questionnaire_path: str | None, worksheet: str | None,
+             as_json: bool) -> None:
+    """Check every answer of SOURCE (.xlsx, .csv, or a Google Sheets URL or key).
+
+    Exits 0 when there are no errors (warnings allowed), 1 when the data has errors.
+    """
+    from impactsheets.pipeline import validate_source
+
+    _, report = validate_source(source, questionnaire_path, worksheet)
+    if as_json:
+        emit_json(report.to_json())
+    print_problems(report, limit=None if as_json else 200)
+    sys.exit(EXIT_DATA_ERRORS if report.errors else 0)
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("out/demo"), show_default=True, help="Output folder.")
+@json_option
+@reports_errors
+def demo(out_dir: Path, as_json: bool) -> None:
+    """Run the whole pipeline on the bundled example workbook (no credentials, no network)."""
+    from impactsheets.pipeline import run_demo
+
+    result = run_demo(out_dir)
+    if as_json:
+        emit_json(result.to_json())
+    print_problems(result.report, limit=0)
+    for path in result.files:
+        click.echo(f"wrote {path}", err=True)
+    if result.reports:
+        click.echo(f"wrote {len(result.reports)} reports in {out_dir / 'reports'}", err=True)
+
+
+@main.group()
+def questionnaire() -> None:
+    """Work with questionnaire definitions."""
+
+
+@questionnaire.command("check")
+@click.argument("file", type=click.Path(dir_okay=False))
+@reports_errors
+def questionnaire_check(file: str) -> None:
+    """Check a questionnaire definition FILE; exit 3 naming the line of the first problem."""
+    from impactsheets.questionnaire import load_questionnaire
+
+    q = load_questionnaire(file)
+    click.echo(f"{file}: OK ({len(q.questions)} questions, {q.id} {q.version})", err=True)
+
+
+@main.command(context_settings={"ignore_unknown_options": False})
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Sync configuration (YAML).")
+@reports_errors
+def sync(config_path: str | None) -> None:
+    """Run the nightly sync described by a configuration file (the cron entry point)."""
+    from impactsheets.sync import run_sync
+
+    run_sync(config_path)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

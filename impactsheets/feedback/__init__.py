@@ -1,0 +1,75 @@
+"""Feedback: show the validation problems where respondents and coordinators look.
+
+Shared by every target (annotated workbook, Google Sheet write-back): which cells to mark,
+with which colour and note, and what the status columns and problems sheet contain.
+
+>>> from impactsheets.validation import Problem
+>>> marks = cell_marks([Problem("invalid-email", "error", "Adresse invalide.", row=3, column=5)])
+>>> marks[(3, 5)].severity, marks[(3, 5)].note
+('error', 'impactsheets : Adresse invalide.')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from impactsheets.validation import ERROR, INFO, WARNING, Problem, Response, ValidationReport
+
+#: Background colours (hex RGB) by severity, as used in the sheet and the workbook.
+COLOURS = {ERROR: "F4CCCC", WARNING: "FCE5CD", INFO: "CFE2F3"}
+SEVERITY_FR = {ERROR: "erreur", WARNING: "avertissement", INFO: "information"}
+#: Every note impactsheets writes starts with this marker, so later runs recognise their own.
+NOTE_MARK = "impactsheets : "
+STATUS_HEADER, PROBLEMS_HEADER, REPORT_HEADER = "Statut", "Problèmes", "Rapport PDF"
+PROBLEMS_SHEET = "Problèmes détectés"
+PROBLEMS_SHEET_HEADERS = ["Ligne", "Cellule", "Lieu", "Question", "Code", "Gravité", "Valeur",
+                          "Message"]
+_RANK = {INFO: 0, WARNING: 1, ERROR: 2}
+NOTE_LIMIT = 49_000  # Google Sheets caps a cell at 50,000 characters
+
+
+@dataclass(slots=True)
+class CellMark:
+    """How one cell is marked: the worst severity among its problems and the joined note."""
+
+    severity: str
+    note: str
+
+
+def cell_marks(problems: list[Problem]) -> dict[tuple[int, int], CellMark]:
+    """Marks keyed by physical (row, column), 1-based; problems without a cell are skipped."""
+    grouped: dict[tuple[int, int], list[Problem]] = {}
+    for problem in problems:
+        if problem.row is not None and problem.column is not None:
+            grouped.setdefault((problem.row, problem.column), []).append(problem)
+    marks = {}
+    for key, group in grouped.items():
+        worst = max(group, key=lambda p: _RANK[p.severity]).severity
+        note = NOTE_MARK + "\n".join(p.message for p in group)
+        marks[key] = CellMark(worst, note[:NOTE_LIMIT])
+    return marks
+
+
+def problems_text(response: Response) -> str:
+    """The "Problèmes" column of a row: one line per problem, with its cell."""
+    lines = [f"{p.cell} : {p.message}" if p.cell else p.message for p in response.problems]
+    return "\n".join(lines)[:NOTE_LIMIT]
+
+
+def status_by_row(report: ValidationReport) -> dict[int, tuple[str, str]]:
+    """(status, problems text) for every data row, blank rows included."""
+    statuses = {r.row: (r.status, problems_text(r)) for r in report.responses}
+    for problem in report.problems:
+        if problem.code == "blank-row" and problem.row is not None:
+            statuses[problem.row] = ("Ligne vide", "")
+    return statuses
+
+
+def problem_rows(report: ValidationReport) -> list[list[str | int]]:
+    """The problems worksheet as rows (without its header), one row per problem."""
+    sites = {r.row: r.site for r in report.responses}
+    return [
+        [p.row or "", p.cell or "", sites.get(p.row or 0, ""), p.header or "", p.code,
+         SEVERITY_FR[p.severity], p.value or "", p.message]
+        for p in report.problems
+    ]

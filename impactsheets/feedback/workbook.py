@@ -1,0 +1,126 @@
+"""Write an annotated copy of a response workbook: fills, comments, status columns, a problems sheet.
+
+The original file is never modified and answer cells keep their values; only our own columns,
+fills, comments and the problems sheet are added to the copy.
+
+>>> annotate_workbook(Path("in.xlsx"), report, Path("out/annotated.xlsx"))  # doctest: +SKIP
+PosixPath('out/annotated.xlsx')
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from impactsheets.errors import SourceError
+from impactsheets.feedback import (
+    COLOURS,
+    PROBLEMS_HEADER,
+    PROBLEMS_SHEET,
+    PROBLEMS_SHEET_HEADERS,
+    STATUS_HEADER,
+    cell_marks,
+    problem_rows,
+    status_by_row,
+)
+from impactsheets.questionnaire import normalize_label
+from impactsheets.sources import Table
+from impactsheets.validation import ValidationReport
+
+
+def _set_text(sheet: Worksheet, row: int, column: int, value: object) -> None:
+    """Write a value as literal text (never a formula, whatever its first character)."""
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+
+
+def _status_columns(sheet: Worksheet, headers: list[str]) -> tuple[int, int]:
+    """1-based columns of "Statut" and "Problèmes", added at the right end when missing."""
+    wanted = [STATUS_HEADER, PROBLEMS_HEADER]
+    found = {normalize_label(h): i + 1 for i, h in enumerate(headers) if h}
+    next_free = len(headers) + 1
+    columns = []
+    for header in wanted:
+        column = found.get(normalize_label(header))
+        if column is None:
+            column, next_free = next_free, next_free + 1
+            _set_text(sheet, 1, column, header)
+            sheet.cell(row=1, column=column).font = Font(bold=True)
+        columns.append(column)
+    return columns[0], columns[1]
+
+
+def _write_problems_sheet(book: Workbook, report: ValidationReport) -> None:
+    if PROBLEMS_SHEET in book.sheetnames:
+        del book[PROBLEMS_SHEET]
+    sheet = book.create_sheet(PROBLEMS_SHEET)
+    for column, header in enumerate(PROBLEMS_SHEET_HEADERS, start=1):
+        _set_text(sheet, 1, column, header)
+        sheet.cell(row=1, column=column).font = Font(bold=True)
+    for row, values in enumerate(problem_rows(report), start=2):
+        for column, value in enumerate(values, start=1):
+            _set_text(sheet, row, column, value)
+    for letter, width in zip("ABCDEFGH", (7, 8, 28, 40, 24, 14, 30, 90), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+
+
+def _workbook_from_table(table: Table) -> tuple[Workbook, Worksheet]:
+    """A new workbook holding the table's cells where they are in the sheet (CSV sources)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Réponses"
+    for column, header in enumerate(table.headers, start=1):
+        _set_text(sheet, 1, column, header)
+    for row in table.rows:
+        for column, value in enumerate(row.cells, start=1):
+            if value is not None:
+                _set_text(sheet, row.number, column, value)
+    return book, sheet
+
+
+def annotate_workbook(source: Path, report: ValidationReport, out: Path, table: Table,
+                      worksheet: str | None = None) -> Path:
+    """Save an annotated copy of ``source`` at ``out`` (atomically) and return ``out``."""
+    if source.suffix.lower() in {".xlsx", ".xlsm"}:
+        try:
+            book = load_workbook(source)
+        except Exception as exc:  # openpyxl raises many kinds on a corrupt file
+            raise SourceError(f"{source}: cannot open the workbook to annotate it ({exc})") from None
+        sheet = book[worksheet] if worksheet else book.worksheets[0]
+    else:
+        book, sheet = _workbook_from_table(table)
+    status_column, problems_column = _status_columns(sheet, table.headers)
+    for (row, column), mark in cell_marks(report.problems).items():
+        cell = sheet.cell(row=row, column=column)
+        colour = COLOURS[mark.severity]
+        cell.fill = PatternFill(fill_type="solid", start_color=colour, end_color=colour)
+        previous = cell.comment.text + "\n\n" if cell.comment else ""
+        cell.comment = Comment(previous + mark.note, "impactsheets", width=320, height=140)
+    for row, (status, problems) in status_by_row(report).items():
+        _set_text(sheet, row, status_column, status)
+        _set_text(sheet, row, problems_column, problems)
+        if status != "OK":
+            colour = COLOURS["error" if "erreur" in status else "warning"]
+            sheet.cell(row=row, column=status_column).fill = PatternFill(
+                fill_type="solid", start_color=colour, end_color=colour)
+    _write_problems_sheet(book, report)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".annotated-", suffix=".xlsx", dir=out.parent)
+    os.close(fd)
+    try:
+        book.save(tmp)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return out

@@ -1,0 +1,74 @@
+"""The local pipeline steps that commands share: read + validate, and the bundled demo.
+
+>>> table, report = validate_source(data_path("examples", EXAMPLE_WORKBOOK))
+>>> report.summary()["responses"] > 10
+True
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from impactsheets.questionnaire import Questionnaire, load_questionnaire
+from impactsheets.resources import data_path
+from impactsheets.sources import Table, read_table
+from impactsheets.validation import ValidationReport, validate
+
+EXAMPLE_WORKBOOK = "reponses-effets-sociaux.xlsx"
+
+
+def validate_source(source: str | Path, questionnaire: Questionnaire | str | Path | None = None,
+                    worksheet: str | None = None) -> tuple[Table, ValidationReport]:
+    """Read ``source`` and validate it against the questionnaire (default: the bundled one)."""
+    if not isinstance(questionnaire, Questionnaire):
+        questionnaire = load_questionnaire(questionnaire)
+    table = read_table(source, worksheet)
+    return table, validate(table, questionnaire)
+
+
+def write_json(path: Path, data: Any) -> Path:
+    """Write ``data`` as pretty UTF-8 JSON, atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n",
+                   encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+@dataclass
+class DemoResult:
+    """What the demo wrote, for the CLI to print."""
+
+    out_dir: Path
+    report: ValidationReport
+    files: list[Path] = field(default_factory=list)
+    reports: list[Any] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "out_dir": str(self.out_dir),
+            "summary": self.report.summary(),
+            "files": [str(f) for f in self.files],
+            "reports": [str(r.path) for r in self.reports if getattr(r, "path", None)],
+        }
+
+
+def run_demo(out_dir: Path) -> DemoResult:
+    """Run the whole local pipeline on the bundled example workbook into ``out_dir``."""
+    from impactsheets.feedback.workbook import annotate_workbook
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    source = out_dir / EXAMPLE_WORKBOOK
+    shutil.copyfile(data_path("examples", EXAMPLE_WORKBOOK), source)
+    questionnaire = load_questionnaire()
+    table, report = validate_source(source, questionnaire)
+    result = DemoResult(out_dir, report)
+    result.files.append(write_json(out_dir / "validation.json", report.to_json()))
+    result.files.append(annotate_workbook(source, report, out_dir / "responses-annotated.xlsx",
+                                          table))
+    return result

@@ -1,0 +1,95 @@
+"""The command line as users see it: exit codes, stdout/stderr, exact messages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+from factories import QUESTIONNAIRE
+
+from impactsheets.cli import main
+from impactsheets.pipeline import EXAMPLE_WORKBOOK, validate_source
+from impactsheets.resources import data_path
+
+EXAMPLE = data_path("examples", EXAMPLE_WORKBOOK)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_validate_json_equals_the_library_report_and_exits_1_on_errors() -> None:
+    result = run("validate", str(EXAMPLE), "--json")
+    assert result.exit_code == 1
+    _, report = validate_source(EXAMPLE, QUESTIONNAIRE)
+    assert json.loads(result.stdout) == json.loads(json.dumps(report.to_json(), default=str))
+    assert result.stderr.splitlines()[-1] == (
+        "14 responses: 9 valid, 4 with errors, 1 superseded; 13 errors, 3 warnings.")
+
+
+def test_validate_human_table_goes_to_stderr(tmp_path: Path) -> None:
+    result = run("validate", str(EXAMPLE))
+    assert result.stdout == ""
+    assert "      R7  error    not-a-number" in result.stderr
+
+
+def test_validate_exits_0_when_only_warnings(tmp_path: Path) -> None:
+    path = tmp_path / "ok.csv"
+    headers = ["Horodateur"] + [q.header for q in QUESTIONNAIRE.questions]
+    values = {"Nom du lieu": "Arsenal", "Code postal": "25000", "Commune": "Besançon",
+              "Adresse e-mail": "a@b.fr"}
+    for q in QUESTIONNAIRE.questions:
+        if q.type == "scale":
+            values[q.header] = "3"
+    row = [values.get(h, "") for h in headers]
+    other = [values.get(h, "") if h != "Nom du lieu" else "Arsenal 2" for h in headers]
+    lines = [";".join(f'"{h}"' for h in headers), ";".join(row), ";" * (len(headers) - 1),
+             ";".join(other)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("validate", str(path), "--json")
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.stdout)["summary"]
+    assert (summary["errors"], summary["warnings"]) == (0, 1)  # the blank row
+
+
+def test_unreadable_source_exits_3_with_one_line(tmp_path: Path) -> None:
+    result = run("validate", str(tmp_path / "missing.xlsx"))
+    assert result.exit_code == 3
+    assert result.stderr == f"impactsheets: error: {tmp_path / 'missing.xlsx'}: file not found\n"
+
+
+def test_broken_questionnaire_exits_3(tmp_path: Path) -> None:
+    bad = tmp_path / "q.yaml"
+    bad.write_text("id: x\nquestions: []\n", encoding="utf-8")
+    result = run("validate", str(EXAMPLE), "--questionnaire", str(bad))
+    assert result.exit_code == 3
+    assert result.stderr == (f"impactsheets: error: {bad}, line 2: 'questions' must be a "
+                             "non-empty list\n")
+
+
+def test_usage_error_exits_2() -> None:
+    result = run("validate")
+    assert result.exit_code == 2
+    assert "Missing argument 'SOURCE'" in result.stderr
+
+
+def test_every_command_has_help() -> None:
+    for args in (["--help"], ["validate", "--help"], ["demo", "--help"], ["sync", "--help"],
+                 ["questionnaire", "check", "--help"]):
+        result = run(*args)
+        assert result.exit_code == 0, args
+        assert "Usage:" in result.stdout
+
+
+def test_sync_py_is_the_same_command_as_impactsheets_sync(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yaml"
+    direct = run("sync", "--config", str(missing))
+    script = subprocess.run([sys.executable, str(ROOT / "sync.py"), "--config", str(missing)],
+                            capture_output=True, text=True, check=False)
+    assert script.returncode == direct.exit_code
+    assert script.stderr == direct.stderr
+    assert direct.exit_code == 4
