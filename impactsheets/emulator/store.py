@@ -14,17 +14,19 @@ import secrets
 import string
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 FOLDER_MIME = "application/vnd.google-apps.folder"
+# The identity the emulator pretends every caller has (owner/editor of everything not private).
+CALLER_EMAIL = "impactsheets-emulator@impactsheets-emulator.iam.gserviceaccount.com"
 _ID_ALPHABET = string.ascii_letters + string.digits + "-_"
 
 
 class ApiError(Exception):
     """An error answer in Google's JSON shape."""
 
-    STATUS_NAMES = {
+    STATUS_NAMES: ClassVar[dict[int, str]] = {
         400: "INVALID_ARGUMENT",
         401: "UNAUTHENTICATED",
         403: "PERMISSION_DENIED",
@@ -110,9 +112,7 @@ class Sheet:
             gp["rowCount"] = rows
         if cols is not None:
             gp["columnCount"] = cols
-        self.cells = {
-            k: v for k, v in self.cells.items() if k[0] < self.row_count and k[1] < self.col_count
-        }
+        self.cells = {k: v for k, v in self.cells.items() if k[0] < self.row_count and k[1] < self.col_count}
 
     def cell(self, row: int, col: int) -> dict[str, Any]:
         return self.cells.get((row, col), {})
@@ -311,7 +311,7 @@ class Store:
             m["webViewLink"] = f"https://drive.google.com/file/d/{fid}/view?usp=drivesdk"
             m["webContentLink"] = f"https://drive.google.com/uc?id={fid}&export=download"
             m["size"] = str(len(f.content))
-            m["md5Checksum"] = hashlib.md5(f.content).hexdigest()  # noqa: S324 - like Drive
+            m["md5Checksum"] = hashlib.md5(f.content).hexdigest()
 
     def update_content(self, f: DriveFile, content: bytes) -> None:
         f.content = content
@@ -322,9 +322,7 @@ class Store:
     def get_file(self, file_id: str) -> DriveFile:
         f = self.files.get(file_id)
         if f is None or (file_id in self.spreadsheets and self.spreadsheets[file_id].private):
-            raise ApiError(
-                404, f"File not found: {file_id}.", reason="notFound", drive=True
-            )
+            raise ApiError(404, f"File not found: {file_id}.", reason="notFound", drive=True)
         return f
 
     def delete_file(self, file_id: str) -> None:

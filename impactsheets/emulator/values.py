@@ -23,8 +23,22 @@ from typing import Any
 
 EPOCH = dt.datetime(1899, 12, 30)
 COMMA_DECIMAL_LANGS = {
-    "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "sv", "da", "fi", "nb", "cs", "tr", "el",
-}  # fmt: skip
+    "fr",
+    "de",
+    "es",
+    "it",
+    "pt",
+    "nl",
+    "pl",
+    "ru",
+    "sv",
+    "da",
+    "fi",
+    "nb",
+    "cs",
+    "tr",
+    "el",
+}
 
 DATE_TYPES = {"DATE", "TIME", "DATE_TIME"}
 
@@ -112,9 +126,7 @@ def format_serial(serial: float, pattern: str) -> str:
             out.append(f"{when.second:02d}" if low == "ss" else str(when.second))
         elif low == "am/pm":
             out.append("AM" if when.hour < 12 else "PM")
-        elif low.startswith(".0"):
-            continue
-        elif tok == '"' or tok == "\\":
+        elif low.startswith(".0") or tok == '"' or tok == "\\":
             continue
         else:
             out.append(tok)
@@ -221,9 +233,7 @@ def parse_user_entered(value: Any, locale: str) -> tuple[dict[str, Any] | None, 
             if locale.startswith("en_US"):
                 day, month = month, day
             try:
-                parsed = dt.datetime(
-                    int(m[3]), month, day, int(m[4] or 0), int(m[5] or 0), int(m[6] or 0)
-                )
+                parsed = dt.datetime(int(m[3]), month, day, int(m[4] or 0), int(m[5] or 0), int(m[6] or 0))
             except ValueError:
                 parsed = None
             pattern = default_date_pattern(locale, "DATE_TIME" if m[4] else "DATE")

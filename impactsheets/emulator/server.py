@@ -1,0 +1,397 @@
+"""The HTTP server: routing, auth check, fault injection, control endpoints under ``/_emulator/``.
+
+Bound to 127.0.0.1 only. One lock (``store.lock``) serialises every access to the state.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from . import batch, drive, sheets, values_api
+from .loader import load_values, load_xlsx
+from .store import ApiError, Store
+
+MAX_BODY = 10 * 1024 * 1024
+JSON_TYPE = "application/json; charset=UTF-8"
+
+FAULT_BODIES: dict[int, tuple[str, str]] = {
+    429: (
+        "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute "
+        "per user' of service 'sheets.googleapis.com' for consumer 'project_number:0'.",
+        "RESOURCE_EXHAUSTED",
+    ),
+    500: ("Internal error encountered.", "INTERNAL"),
+    502: ("Bad Gateway", "UNAVAILABLE"),
+    503: ("The service is currently unavailable.", "UNAVAILABLE"),
+    504: ("Deadline exceeded.", "DEADLINE_EXCEEDED"),
+}
+
+_KEY = r"(?P<key>[^/:]+)"
+Route = tuple[str, re.Pattern[str], Callable[..., Any]]
+
+
+class Answer:
+    def __init__(self, status: int, body: Any = None, content_type: str = JSON_TYPE) -> None:
+        self.status, self.body, self.content_type = status, body, content_type
+        self.headers: dict[str, str] = {}
+
+    def payload(self) -> bytes:
+        if self.body is None:
+            return b""
+        if isinstance(self.body, bytes):
+            return self.body
+        return (json.dumps(self.body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _json(body: bytes) -> dict[str, Any]:
+    if not body:
+        return {}
+    try:
+        data = json.loads(body)
+    except ValueError as exc:
+        raise ApiError(400, "Invalid JSON payload received.") from exc
+    if not isinstance(data, dict):
+        raise ApiError(400, "Invalid JSON payload received. Expected an object.")
+    return data
+
+
+def _routes(store: Store) -> list[Route]:
+    def v(pattern: str) -> re.Pattern[str]:
+        return re.compile("^" + pattern + "$")
+
+    def rng(m: re.Match[str]) -> str:
+        return unquote(m["range"])
+
+    return [
+        ("POST", v("/v4/spreadsheets"), lambda m, q, b, h: sheets.create_spreadsheet(store, _json(b))),
+        ("GET", v(f"/v4/spreadsheets/{_KEY}"), lambda m, q, b, h: sheets.get_spreadsheet(store, m["key"], q)),
+        (
+            "POST",
+            v(f"/v4/spreadsheets/{_KEY}:batchUpdate"),
+            lambda m, q, b, h: batch.batch_update(store, m["key"], _json(b)),
+        ),
+        (
+            "GET",
+            v(f"/v4/spreadsheets/{_KEY}/values:batchGet"),
+            lambda m, q, b, h: values_api.values_batch_get(store, m["key"], q),
+        ),
+        (
+            "POST",
+            v(f"/v4/spreadsheets/{_KEY}/values:batchUpdate"),
+            lambda m, q, b, h: values_api.values_batch_update(store, m["key"], _json(b)),
+        ),
+        (
+            "POST",
+            v(f"/v4/spreadsheets/{_KEY}/values:batchClear"),
+            lambda m, q, b, h: values_api.values_batch_clear(store, m["key"], _json(b)),
+        ),
+        (
+            "POST",
+            v(f"/v4/spreadsheets/{_KEY}/values/(?P<range>.+):append"),
+            lambda m, q, b, h: values_api.values_append(store, m["key"], rng(m), q, _json(b)),
+        ),
+        (
+            "POST",
+            v(f"/v4/spreadsheets/{_KEY}/values/(?P<range>.+):clear"),
+            lambda m, q, b, h: values_api.values_clear(store, m["key"], rng(m)),
+        ),
+        (
+            "GET",
+            v(f"/v4/spreadsheets/{_KEY}/values/(?P<range>.+)"),
+            lambda m, q, b, h: values_api.values_get(store, m["key"], rng(m), q),
+        ),
+        (
+            "PUT",
+            v(f"/v4/spreadsheets/{_KEY}/values/(?P<range>.+)"),
+            lambda m, q, b, h: values_api.values_update(store, m["key"], rng(m), q, _json(b)),
+        ),
+        ("GET", v("/drive/v3/files"), lambda m, q, b, h: drive.list_files(store, q)),
+        ("POST", v("/drive/v3/files"), lambda m, q, b, h: drive.create_file(store, q, b, h, upload=False)),
+        (
+            "POST",
+            v("/upload/drive/v3/files"),
+            lambda m, q, b, h: drive.create_file(store, q, b, h, upload=True),
+        ),
+        (
+            "PATCH",
+            v(f"/upload/drive/v3/files/{_KEY}"),
+            lambda m, q, b, h: drive.update_file(store, m["key"], q, b, h, upload=True),
+        ),
+        (
+            "GET",
+            v(f"/drive/v3/files/{_KEY}/export"),
+            lambda m, q, b, h: drive.export_file(store, m["key"], q),
+        ),
+        (
+            "GET",
+            v(f"/drive/v3/files/{_KEY}/permissions"),
+            lambda m, q, b, h: drive.list_permissions(store, m["key"]),
+        ),
+        (
+            "POST",
+            v(f"/drive/v3/files/{_KEY}/permissions"),
+            lambda m, q, b, h: drive.create_permission(store, m["key"], _json(b)),
+        ),
+        ("GET", v(f"/drive/v3/files/{_KEY}"), lambda m, q, b, h: drive.get_file(store, m["key"], q)),
+        (
+            "PATCH",
+            v(f"/drive/v3/files/{_KEY}"),
+            lambda m, q, b, h: drive.update_file(store, m["key"], q, b, h, upload=False),
+        ),
+        ("DELETE", v(f"/drive/v3/files/{_KEY}"), lambda m, q, b, h: _delete_answer(store, m["key"])),
+    ]
+
+
+def dispatch(
+    store: Store, routes: list[Route], method: str, path: str, query: str, body: bytes, content_type: str
+) -> Answer:
+    params = parse_qs(query, keep_blank_values=True)
+    path_matched = False
+    for route_method, pattern, fn in routes:
+        m = pattern.match(path)
+        if not m:
+            continue
+        path_matched = True
+        if route_method != method:
+            continue
+        with store.lock:
+            result = fn(m, params, body, content_type)
+        if isinstance(result, Answer):
+            return result
+        if isinstance(result, bytes):
+            return Answer(200, result, "application/octet-stream")
+        if isinstance(result, tuple):
+            return Answer(200, result[0], result[1])
+        return Answer(200, result)
+    if path_matched:
+        return Answer(405, ApiError(405, f"Method {method} not allowed", status="UNKNOWN").body())
+    return Answer(404, ApiError(404, f"The requested URL {path} was not found.").body())
+
+
+def _delete_answer(store: Store, key: str) -> Answer:
+    store.delete_file(key)
+    return Answer(204, None)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: EmulatorHTTPServer
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+    def _read_body(self) -> bytes | None:
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            chunks, total = [], 0
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    self.rfile.readline()
+                    break
+                total += size
+                if total > MAX_BODY:
+                    return None
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+            return b"".join(chunks)
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            return None
+        return self.rfile.read(length) if length else b""
+
+    def _send(self, answer: Answer) -> None:
+        payload = answer.payload()
+        self.send_response(answer.status)
+        if answer.status != 204:
+            self.send_header("Content-Type", answer.content_type)
+        for k, val in answer.headers.items():
+            self.send_header(k, val)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if payload:
+            self.wfile.write(payload)
+
+    def _handle(self) -> None:
+        store = self.server.store
+        split = urlsplit(self.path)
+        path, query = split.path, split.query
+        body = self._read_body()
+        if path.startswith("/_emulator/"):
+            if body is None:
+                self.close_connection = True
+                self._send(Answer(413, ApiError(413, "Request body too large").body()))
+                return
+            self._send(self.server.control(self.command, path, query, body, self.headers))
+            return
+        entry: dict[str, Any] = {"method": self.command, "path": path, "query": query}
+        with store.lock:
+            store.request_log.append(entry)
+            fault = self.server.take_fault(self.command, path)
+        if fault is not None:
+            action = fault["action"]
+            if action == "drop":
+                entry["status"] = None
+                entry["fault"] = "drop"
+                self.close_connection = True
+                return
+            if action == "slow":
+                time.sleep(float(fault.get("delay_s", 1.0)))
+            elif action == "bad-json":
+                entry["status"] = 200
+                self._send(Answer(200, b'{"spreadsheetId": "truncated', JSON_TYPE))
+                return
+            else:
+                code = int(action)
+                message, status = FAULT_BODIES.get(code, ("Injected fault.", "UNKNOWN"))
+                answer = Answer(code, ApiError(code, message, status=status).body())
+                if fault.get("retry_after") is not None:
+                    answer.headers["Retry-After"] = str(fault["retry_after"])
+                entry["status"] = code
+                self._send(answer)
+                return
+        if body is None:
+            answer = Answer(
+                413, ApiError(413, "Request payload size exceeds the limit: 10485760 bytes.").body()
+            )
+            self.close_connection = True
+        elif not self.headers.get("Authorization"):
+            answer = Answer(
+                401,
+                ApiError(
+                    401,
+                    "Request is missing required authentication credential. Expected OAuth 2 "
+                    "access token, login cookie or other valid authentication credential.",
+                ).body(),
+            )
+        else:
+            try:
+                answer = dispatch(
+                    store,
+                    self.server.routes,
+                    self.command,
+                    path,
+                    query,
+                    body,
+                    self.headers.get("Content-Type") or "",
+                )
+            except ApiError as exc:
+                answer = Answer(exc.code, exc.body())
+            except Exception as exc:  # an emulator bug: answer like Google's 500, keep serving
+                answer = Answer(500, ApiError(500, f"Internal error encountered. ({exc!r})").body())
+        entry["status"] = answer.status
+        self._send(answer)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
+
+
+class EmulatorHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], store: Store) -> None:
+        super().__init__(address, _Handler)
+        self.store = store
+        self.routes = _routes(store)
+
+    def take_fault(self, method: str, path: str) -> dict[str, Any] | None:
+        """Caller holds the lock."""
+        for rule in self.store.faults:
+            if rule.get("times", 1) <= 0:
+                continue
+            match = rule.get("match") or {}
+            if match.get("method") and match["method"].upper() != method:
+                continue
+            if match.get("path_regex") and not re.search(match["path_regex"], path):
+                continue
+            rule["times"] = rule.get("times", 1) - 1
+            return rule
+        return None
+
+    def control(self, method: str, path: str, query: str, body: bytes, headers: Any) -> Answer:
+        store = self.store
+        params = parse_qs(query)
+        try:
+            with store.lock:
+                if path == "/_emulator/requests" and method == "GET":
+                    return Answer(200, list(store.request_log))
+                if path == "/_emulator/reset-requests" and method == "POST":
+                    store.request_log.clear()
+                    return Answer(200, {})
+                if path == "/_emulator/faults" and method == "POST":
+                    rules = json.loads(body or b"[]")
+                    rules = rules if isinstance(rules, list) else [rules]
+                    for rule in rules:
+                        validate_fault(rule)
+                    store.faults.extend(rules)
+                    return Answer(200, {"faults": len(store.faults)})
+                if path == "/_emulator/faults" and method == "DELETE":
+                    store.faults.clear()
+                    return Answer(200, {})
+                if path == "/_emulator/state" and method == "GET":
+                    return Answer(200, dump_state(store))
+                if path == "/_emulator/load" and method == "POST":
+                    ctype = (headers.get("Content-Type") or "").lower()
+                    if "json" in ctype:
+                        spec = json.loads(body)
+                        ss = load_values(
+                            store,
+                            spec["key"],
+                            spec.get("sheets") or {},
+                            spec.get("title"),
+                            private=bool(spec.get("private")),
+                        )
+                    else:
+                        key = (params.get("key") or [""])[0]
+                        if not key:
+                            raise ValueError("?key= is required when uploading an xlsx")
+                        title = params["title"][0] if params.get("title") else None
+                        ss = load_xlsx(store, body, key, title)
+                    return Answer(200, {"spreadsheetId": ss.spreadsheet_id})
+        except (ValueError, KeyError, TypeError) as exc:
+            return Answer(400, ApiError(400, f"bad control request: {exc}").body())
+        return Answer(404, ApiError(404, f"unknown control endpoint {method} {path}").body())
+
+
+def validate_fault(rule: Any) -> None:
+    if not isinstance(rule, dict):
+        raise ValueError("a fault rule is an object")
+    action = rule.get("action")
+    if action not in ("slow", "drop", "bad-json") and not (isinstance(action, int) and 400 <= action <= 599):
+        raise ValueError(f"unknown fault action {action!r}")
+    if int(rule.get("times", 1)) < 1:
+        raise ValueError("times must be >= 1")
+    if rule.get("match", {}).get("path_regex"):
+        re.compile(rule["match"]["path_regex"])
+
+
+def dump_state(store: Store) -> dict[str, Any]:
+    out: dict[str, Any] = {"spreadsheets": {}, "files": []}
+    for key, ss in store.spreadsheets.items():
+        out["spreadsheets"][key] = {
+            "title": ss.properties["title"],
+            "private": ss.private,
+            "sheets": [
+                {
+                    "properties": s.props,
+                    "cells": {f"{r},{c}": cell for (r, c), cell in sorted(s.cells.items())},
+                }
+                for s in ss.sheets
+            ],
+        }
+    out["files"] = [dict(f.meta) for f in store.files.values()]
+    return out
+
+
+def start_server(store: Store, host: str = "127.0.0.1", port: int = 0) -> EmulatorHTTPServer:
+    server = EmulatorHTTPServer((host, port), store)
+    thread = threading.Thread(target=server.serve_forever, name="google-emulator", daemon=True)
+    thread.start()
+    return server
