@@ -30,6 +30,12 @@ _INCLUSIVE = re.compile(
     r"(?<=[^\W\d_])[.·•‧∙-](e|ne|le|te|se|rice|trice|euse|ère|ve)(?:[.·•‧∙-](s))?(?![^\W\d_])")
 _ARTICLE_LAST = re.compile(r"^(?P<name>.+?)\s*\((?P<art>les|le|la|l['’])\)$", re.IGNORECASE)
 _ARTICLE_FIRST = re.compile(r"^(?P<art>les|le|la|l['’])\s*(?P<name>.+)$", re.IGNORECASE)
+# Common nouns that open many site names and take an article: "du Jardin partagé…".
+_HEADS = {"le": ("jardin", "café", "tiers-lieu", "atelier", "lieu", "espace", "centre", "moulin",
+                 "collectif", "garage", "hangar", "marché", "comptoir", "laboratoire", "local"),
+          "la": ("maison", "friche", "ferme", "halle", "usine", "fabrique", "cantine", "ruche",
+                 "recyclerie", "ressourcerie", "coopérative", "manufacture", "cité", "base"),
+          "les": ("ateliers", "jardins", "halles", "communs", "grands")}
 _FILLERS = {"", "ras", "rien", "neant", "nc", "na", "sansobjet", "aucun", "aucune", "non",
             "rienasignaler", "pasdecommentaire", "xxx", "idem", "nsp", "jenesaispas"}
 
@@ -119,9 +125,15 @@ def of_name(name: str) -> str:
     >>> [of_name(n) for n in ["Numéripôle (Le)", "Le 3ème Lieu", "Les Halles Solidaires"]]
     ['du Numéripôle', 'du 3ème Lieu', 'des Halles Solidaires']
     >>> [of_name(n) for n in ["Arsenal", "L'Usine à Projets", "La Friche", "Maison des Communs"]]
-    ["d'Arsenal", "de l'Usine à Projets", 'de la Friche', 'de Maison des Communs']
+    ["d'Arsenal", "de l'Usine à Projets", 'de la Friche', 'de la Maison des Communs']
+    >>> of_name("Atelier Commun"), of_name("Jardin partagé des Lilas"), of_name("Mix'Cité")
+    ("de l'Atelier Commun", 'du Jardin partagé des Lilas', "de Mix'Cité")
     """
     article, rest = split_article(name)
+    head = rest.split(" ")[0].casefold()
+    for common, heads in _HEADS.items():
+        if not article and head in heads:
+            article = "l'" if common != "les" and head[0] in _VOWELS else common
     if article == "le":
         return f"du {rest}"
     if article == "les":

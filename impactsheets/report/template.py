@@ -1,0 +1,333 @@
+"""Report templates: the wording (phrases per topic) and the style of a site report, as data.
+
+A template is ``templates/<name>/template.yaml`` (or any folder or YAML file). It may
+``extends:`` another template and override only what differs. A broken template raises
+:class:`~impactsheets.errors.TemplateError` naming the file and the line.
+
+>>> t = load_template("default")
+>>> t.name, t.topics["capacite"].sentences[0].count
+('default', 'capacite_nombre')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from impactsheets.errors import TemplateError
+from impactsheets.resources import data_path
+
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+FILTERS = ("ou", "de", "les", "des")
+_SPECIAL = {"n", "groups", "value"}
+_TOP_KEYS = {"name", "version", "extends", "description", "labels", "style", "topics", "choices"}
+_SENTENCE_KEYS = {"text", "count", "zero", "one", "many", "answer", "cases", "default", "group"}
+_TOPIC_KEYS = {"sentences", "omit_when", "quotes"}
+_LABELS = ("title", "identity", "answered", "intensity", "keywords", "provisional", "page",
+           "subject")
+_COLORS = ("primary", "accent", "text", "muted", "quote_background", "tag_background", "rule")
+
+
+class _Map(dict[str, Any]):
+    """A YAML mapping that remembers the file and line of itself and of each key."""
+
+    file: str = ""
+    line: int = 0
+    lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, self.line)
+
+
+class _Loader(yaml.SafeLoader):
+    source = ""
+
+
+def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
+    result = _Map()
+    result.file, result.line, result.lines = loader.source, node.start_mark.line + 1, {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, bool):
+            raise TemplateError(f"{loader.source}:{key_node.start_mark.line + 1}: YAML reads "
+                                f"{key_node.value!r} as true/false here; put it in quotes")
+        result[str(key)] = loader.construct_object(value_node, deep=True)
+        result.lines[str(key)] = key_node.start_mark.line + 1
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a topic: plain ``text``, count variants, cases on a choice, or a grouping.
+
+    Placeholders: ``{question_id}`` or ``{question_id|ou|de|les}``; ``[...]`` marks an optional
+    part, dropped when a placeholder inside it is empty.
+    """
+
+    text: str = ""
+    count: str | None = None
+    zero: str | None = None
+    one: str = ""
+    many: str = ""
+    on: str | None = None
+    cases: dict[str, str] = field(default_factory=dict)
+    default: str | None = None
+    group: dict[str, str] = field(default_factory=dict)
+    file: str = ""
+    line: int = 0
+
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class TopicTemplate:
+    sentences: tuple[Sentence, ...] = ()
+    omit_when: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    quotes: tuple[str, ...] | None = None  # None: the topic's long-text answers not in sentences
+
+
+@dataclass(frozen=True)
+class Style:
+    page_size: str = "A4"
+    margins_mm: tuple[float, float, float, float] = (18, 18, 20, 18)  # top, right, bottom, left
+    fonts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    font_size: float = 10
+    colors: dict[str, str] = field(default_factory=dict)
+    logo: Path | dict[str, str] | None = None
+    author: str = ""
+
+
+@dataclass(frozen=True)
+class Template:
+    """A loaded template. ``fingerprint`` changes whenever any of its files changes."""
+
+    name: str
+    version: str
+    folder: Path
+    labels: dict[str, str]
+    topics: dict[str, TopicTemplate]
+    choices: dict[str, dict[str, str]]
+    style: Style
+    fingerprint: str
+
+    def choice_label(self, question: str, value: str) -> str | None:
+        """The template's own wording for a choice, if any."""
+        return self.choices.get(question, {}).get(value)
+
+
+def load_template(name_or_path: str | Path) -> Template:
+    """A bundled template by name (``"default"``), or a template folder / YAML file path."""
+    path = _locate(name_or_path)
+    raw, files = _read_chain(path, set())
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.read_bytes())
+    return _build(raw, path, digest.hexdigest()[:16])
+
+
+def _locate(name_or_path: str | Path) -> Path:
+    text = str(name_or_path)
+    if isinstance(name_or_path, str) and re.fullmatch(r"[\w.-]+", text) and not text.endswith(
+            (".yaml", ".yml")):
+        path = data_path("templates", text, "template.yaml")
+    else:
+        path = Path(name_or_path)
+        if path.is_dir():
+            path = path / "template.yaml"
+    if not path.is_file():
+        raise TemplateError(f"{path}: template not found")
+    return path
+
+
+def _read_chain(path: Path, seen: set[Path]) -> tuple[_Map, list[Path]]:
+    """The template's mapping merged over the one it extends, and every file read."""
+    if path.resolve() in seen:
+        raise TemplateError(f"{path}: 'extends' loops back to this template")
+    seen.add(path.resolve())
+    loader = _Loader(path.read_text(encoding="utf-8"))
+    loader.source = str(path)
+    try:
+        raw = loader.get_single_data()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise TemplateError(f"{path}{line}: invalid YAML ({getattr(exc, 'problem', exc)})") from None
+    finally:
+        loader.dispose()
+    if not isinstance(raw, _Map):
+        raise TemplateError(f"{path}:1: a template must be a mapping")
+    _check_keys(raw, _TOP_KEYS, "the template")
+    files = [path]
+    logo = raw.get("style", {}).get("logo") if isinstance(raw.get("style"), dict) else None
+    if isinstance(logo, str):
+        files.append(path.parent / logo)
+    if "extends" not in raw:
+        return raw, files
+    base, base_files = _read_chain(_locate(str(raw["extends"])), seen)
+    return _merge(base, raw), base_files + files
+
+
+def _merge(base: _Map, over: _Map) -> _Map:
+    merged = _Map(base)
+    merged.file, merged.line, merged.lines = over.file, over.line, {**base.lines, **over.lines}
+    for key, value in over.items():
+        if key in ("labels", "style", "topics", "choices") and isinstance(base.get(key), dict):
+            merged[key] = _merge(base[key], value) if key != "topics" else {**base[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _fail(node: _Map, key: str | None, message: str) -> TemplateError:
+    line = node.line_of(key) if key else node.line
+    return TemplateError(f"{node.file}:{line}: {message}")
+
+
+def _check_keys(node: _Map, allowed: set[str], where: str) -> None:
+    for key in node:
+        if key not in allowed:
+            raise _fail(node, key, f"unknown key {key!r} in {where} "
+                                   f"(known: {', '.join(sorted(allowed))})")
+
+
+def _mapping(node: _Map, key: str, where: str) -> _Map:
+    value = node.get(key, _Map())
+    if not isinstance(value, dict):
+        raise _fail(node, key, f"'{key}' of {where} must be a mapping")
+    return value if isinstance(value, _Map) else _Map(value)
+
+
+def _string(node: _Map, key: str, where: str) -> str:
+    value = node.get(key)
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise _fail(node, key, f"'{key}' of {where} must be a text")
+    _check_placeholders(node, key, str(value))
+    return str(value)
+
+
+def _check_placeholders(node: _Map, key: str, text: str) -> None:
+    if text.count("[") != text.count("]"):
+        raise _fail(node, key, f"unbalanced [ ] in {text!r}")
+    for inner in PLACEHOLDER.findall(text):
+        name, *filters = inner.split("|")
+        if not re.fullmatch(r"\w+", name) or any(f not in FILTERS for f in filters):
+            raise _fail(node, key, f"bad placeholder {{{inner}}} (write {{question_id}} or "
+                                   f"{{question_id|{'|'.join(FILTERS)}}})")
+    if re.search(r"[{}]", PLACEHOLDER.sub("", text)):
+        raise _fail(node, key, f"unbalanced {{ }} in {text!r}")
+
+
+def _build(raw: _Map, path: Path, digest: str) -> Template:
+    labels_node = _mapping(raw, "labels", "the template")
+    labels = {k: _string(labels_node, k, "labels") for k in labels_node}
+    for key in _LABELS:
+        if key not in labels:
+            raise _fail(labels_node, None, f"labels: missing {key!r}")
+    topics_node = _mapping(raw, "topics", "the template")
+    topics = {tid: _topic(_as_map(topics_node, tid), tid) for tid in topics_node}
+    choices_node = _mapping(raw, "choices", "the template")
+    choices = {qid: {str(v): _string(_as_map(choices_node, qid), str(v), qid)
+                     for v in _as_map(choices_node, qid)} for qid in choices_node}
+    version = str(raw.get("version", "1"))
+    name = str(raw.get("name", path.parent.name))
+    return Template(name=name, version=version, folder=path.parent, labels=labels,
+                    topics=topics, choices=choices, style=_style(raw, path.parent),
+                    fingerprint=f"{name}@{version}+{digest}")
+
+
+def _as_map(node: _Map, key: str) -> _Map:
+    value = node[key]
+    if not isinstance(value, _Map):
+        raise _fail(node, key, f"{key!r} must be a mapping")
+    return value
+
+
+def _topic(node: _Map, tid: str) -> TopicTemplate:
+    _check_keys(node, _TOPIC_KEYS, f"topic {tid!r}")
+    raw = node.get("sentences", [])
+    if not isinstance(raw, list):
+        raise _fail(node, "sentences", f"topic {tid!r}: 'sentences' must be a list")
+    sentences = []
+    for item in raw:
+        if isinstance(item, str):
+            _check_placeholders(node, "sentences", item)
+            sentences.append(Sentence(text=item, file=node.file, line=node.line_of("sentences")))
+        elif isinstance(item, _Map):
+            sentences.append(_sentence(item, tid))
+        else:
+            raise _fail(node, "sentences", f"topic {tid!r}: a sentence is a text or a mapping")
+    omit = _mapping(node, "omit_when", f"topic {tid!r}")
+    quotes = node.get("quotes")
+    if quotes is not None and not (isinstance(quotes, list) and all(isinstance(q, str)
+                                                                    for q in quotes)):
+        raise _fail(node, "quotes", f"topic {tid!r}: 'quotes' must be a list of question ids")
+    return TopicTemplate(
+        sentences=tuple(sentences),
+        omit_when={k: tuple(v) if isinstance(v, list) else (str(v),) for k, v in omit.items()},
+        quotes=tuple(quotes) if quotes is not None else None)
+
+
+def _sentence(node: _Map, tid: str) -> Sentence:
+    where = f"a sentence of topic {tid!r}"
+    _check_keys(node, _SENTENCE_KEYS, where)
+    text = {k: _string(node, k, where) for k in ("text", "zero", "one", "many", "default")
+            if k in node}
+    cases = {str(k): _string(_as_map(node, "cases"), str(k), where)
+             for k in (_as_map(node, "cases") if "cases" in node else {})}
+    group = {str(k): _string(_as_map(node, "group"), str(k), where)
+             for k in (_as_map(node, "group") if "group" in node else {})}
+    if "count" in node and not ("one" in text and "many" in text):
+        raise _fail(node, "count", f"{where}: 'count' needs 'one' and 'many'")
+    if "answer" in node and not (cases or "default" in text):
+        raise _fail(node, "answer", f"{where}: 'answer' needs 'cases' or 'default'")
+    if group and "text" not in text:
+        raise _fail(node, "group", f"{where}: 'group' needs a 'text' using {{groups}} and {{value}}")
+    if not any(k in node for k in ("text", "count", "answer")):
+        raise _fail(node, None, f"{where}: give 'text', 'count' or 'answer'")
+    return Sentence(text=text.get("text", ""), count=node.get("count"), zero=text.get("zero"),
+                    one=text.get("one", ""), many=text.get("many", ""), on=node.get("answer"),
+                    cases=cases, default=text.get("default"), group=group, file=node.file,
+                    line=node.line)
+
+
+def _style(raw: _Map, folder: Path) -> Style:
+    node = _mapping(raw, "style", "the template")
+    fonts_node = _mapping(node, "fonts", "style")
+    fonts = {}
+    for slot in ("regular", "bold", "italic", "bold_italic"):
+        value = fonts_node.get(slot)
+        if not value:
+            raise _fail(fonts_node, None, f"style.fonts: missing {slot!r}")
+        fonts[slot] = tuple(value) if isinstance(value, list) else (str(value),)
+    colors = {k: str(v) for k, v in _mapping(node, "colors", "style").items()}
+    for key in _COLORS:
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", colors.get(key, "")):
+            raise _fail(_mapping(node, "colors", "style"), key if key in colors else None,
+                        f"style.colors.{key} must be a colour like '#1f4e5f'")
+    margins = node.get("margins_mm", [18, 18, 20, 18])
+    if not (isinstance(margins, list) and len(margins) == 4
+            and all(isinstance(m, int | float) and 5 <= m <= 60 for m in margins)):
+        raise _fail(node, "margins_mm", "style.margins_mm: four numbers (top right bottom left), "
+                                        "each 5 to 60")
+    if node.get("page_size", "A4") not in ("A4", "letter"):
+        raise _fail(node, "page_size", "style.page_size must be A4 or letter")
+    logo = node.get("logo")
+    if isinstance(logo, str):
+        logo = folder / logo
+        if not logo.is_file():
+            raise _fail(node, "logo", f"style.logo: file not found: {logo}")
+    elif logo is not None and not isinstance(logo, dict):
+        raise _fail(node, "logo", "style.logo: a file name or a mapping {monogram, shape}")
+    return Style(page_size=str(node.get("page_size", "A4")),
+                 margins_mm=(margins[0], margins[1], margins[2], margins[3]),
+                 fonts=fonts, font_size=float(node.get("font_size", 10)), colors=colors,
+                 logo=logo, author=str(node.get("author", "")))
