@@ -1,1 +1,90 @@
-"""Site reports: French grammar, composition of answers into statements, PDF rendering."""
+"""Site reports: French grammar, composition of answers into statements, PDF rendering.
+
+>>> from impactsheets.questionnaire import load_questionnaire
+>>> from impactsheets.validation import Response
+>>> pdf = render_site(Response(2, {"site_nom": "Arsenal"}), load_questionnaire(), "default")
+>>> pdf.startswith(b"%PDF")
+True
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from impactsheets.questionnaire import Questionnaire
+from impactsheets.report.compose import ReportModel, compose
+from impactsheets.report.naming import slugify, unique_slugs
+from impactsheets.report.pdf import to_pdf
+from impactsheets.report.template import Template, load_template
+
+if TYPE_CHECKING:  # validation imports report.french: no import cycle at run time
+    from impactsheets.validation import Response, ValidationReport
+
+__all__ = ["RenderedReport", "ReportModel", "Template", "compose", "load_template",
+           "render_reports", "render_site", "slugify"]
+
+
+@dataclass
+class RenderedReport:
+    """What happened to one site's report: its file, or the error that stopped it."""
+
+    row: int
+    site: str
+    slug: str
+    path: Path | None
+    provisional: bool
+    error: str | None = None
+
+
+def render_site(response: Response, questionnaire: Questionnaire,
+                template: Template | str | Path = "default") -> bytes:
+    """One site's PDF report (deterministic: same answers and template, same bytes)."""
+    if not isinstance(template, Template):
+        template = load_template(template)
+    return to_pdf(compose(response, questionnaire, template), template)
+
+
+def render_reports(report: ValidationReport, questionnaire: Questionnaire, out_dir: Path, *,
+                   template: str | Path | Template = "default",
+                   sites: Sequence[str] | None = None) -> list[RenderedReport]:
+    """Write ``out_dir/reports/<slug>.pdf`` for each current response (or the named sites).
+
+    A broken template raises :class:`~impactsheets.errors.TemplateError` before any file is
+    written; one site's failure is recorded in its ``error`` and never stops the others.
+    """
+    loaded = template if isinstance(template, Template) else load_template(template)
+    wanted = {s.casefold().strip() for s in sites} if sites is not None else None
+    responses = [r for r in report.current
+                 if wanted is None or r.site.casefold().strip() in wanted]
+    slugs = unique_slugs((r.site, str(r.answers.get("site_code_postal") or ""))
+                         for r in report.current)
+    slug_of = {id(r): slug for r, slug in zip(report.current, slugs, strict=True)}
+    folder = Path(out_dir) / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    results = []
+    for response in responses:
+        slug = slug_of[id(response)]
+        result = RenderedReport(response.row, response.site, slug, None, response.errors > 0)
+        try:
+            _write_atomic(folder / f"{slug}.pdf", render_site(response, questionnaire, loaded))
+            result.path = folder / f"{slug}.pdf"
+        except Exception as exc:  # one site's failure must not stop the others
+            result.error = f"{type(exc).__name__}: {exc}"
+        results.append(result)
+    return results
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -19,14 +19,16 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from impactsheets.answers import Selection
 from impactsheets.errors import TemplateError
 from impactsheets.questionnaire import Question, Questionnaire
 from impactsheets.report import french
 from impactsheets.report.template import PLACEHOLDER, Sentence, Template, TopicTemplate
-from impactsheets.validation import Response
+
+if TYPE_CHECKING:  # validation imports report.french: no import cycle at run time
+    from impactsheets.validation import Response
 
 _OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
 _KEYWORD_SPLIT = re.compile(r"[,;#\n]+")
