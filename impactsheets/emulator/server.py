@@ -301,6 +301,15 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         self.store = store
         self.routes = _routes(store)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients hanging up (timeouts, oversized uploads) are normal here: stay quiet."""
+        import sys
+
+        exc = sys.exc_info()[1]
+        if isinstance(exc, ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
+
     def take_fault(self, method: str, path: str) -> dict[str, Any] | None:
         """Caller holds the lock."""
         for rule in self.store.faults:
