@@ -33,3 +33,36 @@ def emulator_env(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulato
     monkeypatch.setenv(EMULATOR_ENV, emulator.base_url)
     monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
     return emulator
+
+
+# --- Site report fixtures -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def questionnaire():
+    """The bundled questionnaire definition."""
+    from impactsheets.questionnaire import load_questionnaire
+
+    return load_questionnaire()
+
+
+@pytest.fixture(scope="session")
+def example_validation(questionnaire):
+    """The validation report of the bundled example workbook."""
+    from impactsheets.resources import data_path
+    from impactsheets.sources import read_table
+    from impactsheets.validation import validate
+
+    return validate(read_table(data_path("examples", "reponses-effets-sociaux.xlsx")),
+                    questionnaire)
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF (pypdf), narrow and plain no-break spaces turned into spaces."""
+    import io
+
+    from pypdf import PdfReader
+
+    pages = PdfReader(io.BytesIO(data)).pages
+    text = "\n".join(page.extract_text() for page in pages)
+    return text.replace("\u202f", " ").replace("\u00a0", " ")

@@ -331,3 +331,18 @@ def test_oversized_body_is_rejected(emulator: Emulator) -> None:
         timeout=10,
     )
     assert r.status_code == 413
+
+
+def test_control_load_accepts_an_xlsx_upload(emulator: Emulator, tmp_path: Path) -> None:
+    data = _xlsx(tmp_path).read_bytes()
+    r = requests.post(
+        f"{emulator.base_url}/_emulator/load",
+        params={"key": KEY, "title": "Upload"},
+        data=data,
+        headers={"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+        timeout=5,
+    )
+    assert r.json() == {"spreadsheetId": KEY}
+    assert emulator.sheet_titles(KEY) == ["Réponses au formulaire 1"]
+    assert emulator.sheet_values(KEY, "Réponses au formulaire 1", "FORMATTED_VALUE")[2][2] == "3"
+    assert emulator.requests() == []  # control calls are not logged as API requests

@@ -6,6 +6,8 @@ exactly like the ``GridRange`` objects of the Sheets API. ``None`` means "open" 
 >>> r = parse_range("'My sheet'!B2:C")
 >>> (r.sheet, r.start_row, r.start_col, r.end_row, r.end_col)
 ('My sheet', 1, 1, None, 3)
+>>> parse_range("A:B").end_row is None   # open end: up to the grid's last row
+True
 >>> format_range("Sheet1", 0, 0, 1000, 26)
 'Sheet1!A1:Z1000'
 >>> format_range("my sheet", 1, 1, 2, 2)
@@ -128,7 +130,7 @@ def _parse_cells(cells: str) -> tuple[int | None, int | None, int | None, int | 
             start_row, end_row = end_row - 1, start_row + 1
         if start_col is not None and end_col is not None and end_col <= start_col:
             start_col, end_col = end_col - 1, start_col + 1
-        return start_row, start_col, end_row, end_col
+        return start_row or 0, start_col or 0, end_row, end_col
     r, c = _parse_cell(cells)
     if r is None or c is None:
         raise A1Error(f"bad cell reference {cells!r}")

@@ -325,7 +325,7 @@ _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{10,}$")
 def parse_sheet_spec(spec: str) -> tuple[str, int | None]:
     """``(key, gid)`` from a Google Sheets URL (``…/d/KEY/edit#gid=123``) or a bare key."""
     text = spec.strip()
-    m = re.search(r"/spreadsheets/d/([A-Za-z0-9_-]+)", text)
+    m = re.search(r"/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]+)", text)
     if m:
         gid_m = re.search(r"[#?&]gid=(\d+)", text)
         return m.group(1), int(gid_m.group(1)) if gid_m else None
