@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import click
 
 from impactsheets import __version__
-from impactsheets.errors import EXIT_DATA_ERRORS, ImpactsheetsError
+from impactsheets.errors import EXIT_DATA_ERRORS, EXIT_REPORTS_FAILED, ImpactsheetsError
 from impactsheets.validation import ValidationReport
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -134,15 +134,101 @@ def questionnaire_check(file: str) -> None:
     click.echo(f"{file}: OK ({len(q.questions)} questions, {q.id} {q.version})", err=True)
 
 
-@main.command(context_settings={"ignore_unknown_options": False})
+@main.command()
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Sync configuration (YAML).")
+              help="Sync configuration (YAML). Default: $IMPACTSHEETS_CONFIG, else config/sync.yaml.")
+@click.option("--full", is_flag=True, help="Render every report again, changed or not.")
+@click.option("--dry-run", is_flag=True, help="Show what would be rendered and written; write nothing.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Rendering processes (default: all cores).")
+@json_option
 @reports_errors
-def sync(config_path: str | None) -> None:
-    """Run the nightly sync described by a configuration file (the cron entry point)."""
-    from impactsheets.sync import run_sync
+def sync(config_path: str | None, full: bool, dry_run: bool, jobs: int | None,
+         as_json: bool) -> None:
+    """Run the nightly sync described by a configuration file (the cron entry point).
 
-    run_sync(config_path)
+    Exits 0 when the sync ran (even if the data has problems), 4 on a configuration error,
+    5 when the sheet or Drive cannot be read or written, 6 when some reports failed,
+    7 when another run holds the lock.
+    """
+    from impactsheets.config import load_config
+    from impactsheets.sync import SyncOptions, run_sync
+
+    config = load_config(config_path)
+    _configure_logging()
+    with _progress() as progress:
+        summary = run_sync(config, SyncOptions(full=full, dry_run=dry_run, jobs=jobs,
+                                               progress=progress))
+    if as_json:
+        emit_json(summary.to_json())
+    if dry_run:
+        for name in summary.would_render:
+            click.echo(f"would render {name}", err=True)
+    click.echo(
+        f"{'dry run: ' if dry_run else ''}{summary.responses} responses ({summary.with_problems} with "
+        f"errors); rendered {summary.rendered}, unchanged {summary.skipped}, failed "
+        f"{summary.failed}, uploaded {summary.uploaded}; {summary.api_requests} API requests "
+        f"in {summary.duration_s:.1f} s.", err=True)
+    if summary.failed:
+        sys.exit(EXIT_REPORTS_FAILED)
+
+
+def _configure_logging() -> None:
+    """Line-based logs on stderr (quiet under cron: warnings and errors only)."""
+    import logging
+
+    level = logging.INFO if sys.stderr.isatty() else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(message)s",
+                        stream=sys.stderr)
+
+
+class _progress:
+    """A progress bar on an interactive terminal, nothing otherwise."""
+
+    def __enter__(self) -> Callable[[int, int, str], None] | None:
+        if not sys.stderr.isatty():
+            return None
+        self.bar: Any = None
+
+        def update(done: int, total: int, name: str) -> None:
+            if self.bar is None:
+                self.bar = click.progressbar(length=total, label="Rendering reports",
+                                             file=sys.stderr)
+                self.bar.__enter__()
+            self.bar.update(1)
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if getattr(self, "bar", None) is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("config/sync.yaml"), show_default=True, help="File to write.")
+@click.option("--source", prompt="Response sheet (Google Sheets URL or key, or .xlsx/.csv path)",
+              help="Google Sheets URL or key, or a local .xlsx/.csv path.")
+@click.option("--worksheet", default=None, help="Worksheet name (default: the first one).")
+@click.option("--output", default="impactsheets-output", show_default=True,
+              help="Output folder for reports, index and state.")
+@click.option("--template", default="default", show_default=True, help="Report template.")
+@click.option("--drive-folder", default=None, help="Google Drive folder id for the reports.")
+@click.option("--service-account-file", default=None, help="Service-account key file.")
+@reports_errors
+def init(config_path: Path, source: str, worksheet: str | None, output: str, template: str,
+         drive_folder: str | None, service_account_file: str | None) -> None:
+    """Write a sync configuration from flags (asks for the sheet when not given)."""
+    from impactsheets.config import write_config
+
+    values: dict[str, Any] = {"source": source, "output": output, "template": template}
+    if worksheet:
+        values["worksheet"] = worksheet
+    if drive_folder:
+        values["drive"] = {"folder_id": drive_folder}
+    if service_account_file:
+        values["credentials"] = {"service_account_file": service_account_file}
+    write_config(config_path, values)
+    click.echo(f"wrote {config_path}; run: impactsheets sync --config {config_path}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,13 +1,255 @@
-"""The nightly sync: read the sheet, validate, write problems back, render and deliver reports.
+"""The nightly sync: read the sheet, validate, render what changed, deliver, write back.
 
->>> run_sync(None)  # doctest: +SKIP
+One run, in order: take the lock; read and validate the sheet; render the reports of new or
+changed sites (each PDF written atomically, its state committed at once, so a killed run
+resumes); upload them to Drive when configured; write the problems, statuses and report
+links back to the sheet in one batch; write the index and the run summary.
+
+>>> from impactsheets.config import SyncConfig
+>>> cfg = SyncConfig.from_dict({"source": "examples/reponses-effets-sociaux.xlsx",
+...                             "output": "/tmp/impactsheets-doctest"}, "inline")
+>>> run_sync(cfg, SyncOptions(dry_run=True)).rows
+15
 """
 
 from __future__ import annotations
 
-from impactsheets.errors import ConfigError
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from impactsheets.answers import Selection
+from impactsheets.config import SyncConfig
+from impactsheets.delivery import Delivered
+from impactsheets.delivery.folder import IndexEntry, write_index, write_zip
+from impactsheets.errors import ImpactsheetsError, LockedError
+from impactsheets.files import atomic_write, remove_partials
+from impactsheets.pipeline import write_json
+from impactsheets.questionnaire import Questionnaire, load_questionnaire, normalize_label
+from impactsheets.report.naming import unique_slugs
+from impactsheets.report.parallel import render_many
+from impactsheets.report.template import load_template
+from impactsheets.sheet import ResponseSheet, open_sheet
+from impactsheets.state import SiteState, StateStore, fingerprint
+from impactsheets.validation import Response, validate
+
+log = logging.getLogger("impactsheets.sync")
+Progress = Callable[[int, int, str], None]
 
 
-def run_sync(config_path: str | None) -> None:
-    """Run one sync described by ``config_path``."""
-    raise ConfigError("the sync is not configured yet: pass --config FILE (see README, 'Nightly sync')")
+@dataclass
+class SyncOptions:
+    """How to run: ``full`` re-renders everything, ``dry_run`` writes nothing."""
+
+    full: bool = False
+    dry_run: bool = False
+    jobs: int | None = None
+    progress: Progress | None = None
+
+
+@dataclass
+class RunSummary:
+    """What a run did; written to ``summary.json`` and printed with ``--json``."""
+
+    rows: int = 0
+    responses: int = 0
+    valid: int = 0
+    with_problems: int = 0
+    superseded: int = 0
+    errors: int = 0
+    warnings: int = 0
+    rendered: int = 0
+    skipped: int = 0
+    failed: int = 0
+    uploaded: int = 0
+    api_requests: int = 0
+    duration_s: float = 0.0
+    dry_run: bool = False
+    would_render: list[str] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    output: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def site_key(response: Response, questionnaire: Questionnaire) -> str:
+    """The state key of a site: its normalised identity answers, else its row."""
+    parts = [normalize_label(str(response.answers.get(q, ""))) for q in questionnaire.site_key]
+    return "|".join(parts) if all(parts) else f"row:{response.row}"
+
+
+def _answers_json(response: Response) -> dict[str, Any]:
+    return {qid: ({"values": a.values, "others": a.others} if isinstance(a, Selection) else a)
+            for qid, a in sorted(response.answers.items())}
+
+
+@dataclass
+class _Plan:
+    response: Response
+    key: str
+    slug: str
+    fingerprint: str
+    previous: SiteState | None
+
+    @property
+    def pdf_name(self) -> str:
+        return f"reports/{self.slug}.pdf"
+
+
+def _plan(responses: list[Response], questionnaire: Questionnaire, versions: str,
+          state: dict[str, SiteState], out_dir: Path, full: bool) -> tuple[list[_Plan], list[_Plan]]:
+    """Split current responses into (to render, unchanged)."""
+    slugs = unique_slugs((r.site, str(r.answers.get("site_code_postal", ""))) for r in responses)
+    todo, unchanged = [], []
+    for response, slug in zip(responses, slugs, strict=True):
+        key = site_key(response, questionnaire)
+        digest = fingerprint(versions, slug, response.errors, response.timestamp,
+                             _answers_json(response))
+        plan = _Plan(response, key, slug, digest, state.get(key))
+        fresh = (plan.previous is not None and plan.previous.fingerprint == digest
+                 and (out_dir / plan.pdf_name).exists())
+        (unchanged if fresh and not full else todo).append(plan)
+    return todo, unchanged
+
+
+def _uploader(config: SyncConfig) -> Any:
+    if not config.drive_folder_id:
+        return None
+    from impactsheets.delivery.drive import DriveFolder
+
+    return DriveFolder(config.drive_folder_id, service_account_file=config.service_account_file,
+                       oauth_client_file=config.oauth_client_file, token_file=config.token_file)
+
+
+def run_sync(config: SyncConfig, options: SyncOptions | None = None) -> RunSummary:
+    """Run one sync. Raises only when the tool cannot run (named exceptions)."""
+    options = options or SyncOptions()
+    started = time.monotonic()
+    if options.dry_run:
+        return _run(config, options, started)
+    config.output.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(config.output / ".sync.lock"), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LockedError(f"another impactsheets sync is running on {config.output} "
+                          f"(lock file {config.output / '.sync.lock'}); try again later") from None
+    try:
+        return _run(config, options, started)
+    finally:
+        lock.release()
+
+
+def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary:
+    out = config.output
+    questionnaire = load_questionnaire(config.questionnaire)
+    template = load_template(config.template)
+    versions = fingerprint(questionnaire.fingerprint_text, template.fingerprint)
+    sheet: ResponseSheet = open_sheet(config.source, config.worksheet, out, {
+        "service_account_file": config.service_account_file,
+        "oauth_client_file": config.oauth_client_file, "token_file": config.token_file,
+    } if not Path(config.source).suffix else None)
+    table = sheet.read()
+    report = validate(table, questionnaire)
+    counts = report.summary()
+    summary = RunSummary(rows=counts["rows"], responses=counts["responses"], valid=counts["valid"],
+                         with_problems=counts["with_problems"], superseded=counts["superseded"],
+                         errors=counts["errors"], warnings=counts["warnings"],
+                         dry_run=options.dry_run, output=str(out))
+    store = StateStore(config.state_path) if not options.dry_run or config.state_path.exists() \
+        else StateStore(Path(":memory:"))
+    try:
+        todo, unchanged = _plan(report.current, questionnaire, versions, store.all(), out,
+                                options.full)
+        summary.skipped = len(unchanged)
+        log.info("%d responses, %d reports to render, %d unchanged", len(report.current),
+                 len(todo), len(unchanged))
+        if options.dry_run:
+            summary.would_render = [p.pdf_name for p in todo]
+            summary.api_requests = sheet.api_requests()
+            summary.duration_s = round(time.monotonic() - started, 3)
+            return summary
+        remove_partials(out / "reports")
+        delivered = _render_and_deliver(config, options, todo, store, summary)
+        for plan in unchanged:
+            if plan.previous is not None:
+                delivered[plan.response.row] = Delivered(plan.previous.link or plan.pdf_name,
+                                                         plan.previous.drive_id, plan.pdf_name)
+        links = _links(report.current, delivered, summary)
+        if config.write_back:
+            sheet.write_back(report, links)
+        entries = [_entry(r, delivered.get(r.row)) for r in report.current]
+        write_index(out, entries, f"{questionnaire.title} — rapports par lieu")
+        if config.zip:
+            write_zip(out, [out / e.pdf for e in entries if e.pdf])
+    finally:
+        store.close()
+    summary.api_requests = sheet.api_requests()
+    summary.duration_s = round(time.monotonic() - started, 3)
+    write_json(out / "summary.json", summary.to_json())
+    return summary
+
+
+def _render_and_deliver(config: SyncConfig, options: SyncOptions, todo: list[_Plan],
+                        store: StateStore, summary: RunSummary) -> dict[int, Delivered]:
+    """Render ``todo`` (in parallel), write each PDF, upload it, commit its state."""
+    out = config.output
+    uploader = _uploader(config) if todo else None
+    by_key = {plan.key: plan for plan in todo}
+    delivered: dict[int, Delivered] = {}
+    jobs = options.jobs or config.jobs or os.cpu_count() or 1
+    tasks = [(plan.key, plan.response) for plan in todo]
+    for done, (key, pdf, error) in enumerate(
+            render_many(tasks, config.questionnaire, config.template, jobs), start=1):
+        plan = by_key[key]
+        if pdf is not None:
+            try:
+                atomic_write(out / plan.pdf_name, pdf)
+                link = Delivered(plan.pdf_name, None, plan.pdf_name)
+                if uploader is not None:
+                    previous = plan.previous.drive_id if plan.previous else None
+                    uploaded = uploader.upload(f"{plan.slug}.pdf", pdf, previous)
+                    link = Delivered(uploaded.link, uploaded.drive_id, plan.pdf_name)
+                    summary.uploaded += 1
+                store.put(SiteState(key, plan.slug, plan.fingerprint, plan.pdf_name,
+                                    link.drive_id, link.link))
+                delivered[plan.response.row] = link
+                summary.rendered += 1
+            except (OSError, ImpactsheetsError) as exc:
+                error = str(exc) if isinstance(exc, ImpactsheetsError) else f"{type(exc).__name__}: {exc}"
+        if error is not None:
+            summary.failed += 1
+            summary.failures.append({"row": plan.response.row, "site": plan.response.site,
+                                     "error": error})
+            log.error("report of %s (row %d) failed: %s", plan.response.site,
+                      plan.response.row, error)
+        if options.progress:
+            options.progress(done, len(todo), plan.slug)
+    return delivered
+
+
+def _links(responses: list[Response], delivered: dict[int, Delivered],
+           summary: RunSummary) -> dict[int, str]:
+    failed = {f["row"]: f["error"] for f in summary.failures}
+    links = {}
+    for response in responses:
+        if response.row in failed:
+            links[response.row] = f"Échec du rapport : {failed[response.row][:200]}"
+        elif response.row in delivered:
+            links[response.row] = delivered[response.row].link
+    return links
+
+
+def _entry(response: Response, delivered: Delivered | None) -> IndexEntry:
+    answers = response.answers
+    drive_link = delivered.link if delivered and delivered.drive_id else ""
+    return IndexEntry(response.site, str(answers.get("site_commune", "")),
+                      str(answers.get("site_code_postal", "")), response.row, response.status,
+                      delivered.pdf if delivered else "", drive_link)

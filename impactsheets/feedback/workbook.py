@@ -24,6 +24,7 @@ from impactsheets.feedback import (
     PROBLEMS_HEADER,
     PROBLEMS_SHEET,
     PROBLEMS_SHEET_HEADERS,
+    REPORT_HEADER,
     STATUS_HEADER,
     cell_marks,
     problem_rows,
@@ -42,9 +43,8 @@ def _set_text(sheet: Worksheet, row: int, column: int, value: object) -> None:
         cell.data_type = "s"
 
 
-def _status_columns(sheet: Worksheet, headers: list[str]) -> tuple[int, int]:
-    """1-based columns of "Statut" and "Problèmes", added at the right end when missing."""
-    wanted = [STATUS_HEADER, PROBLEMS_HEADER]
+def _status_columns(sheet: Worksheet, headers: list[str], wanted: list[str]) -> list[int]:
+    """1-based columns of our ``wanted`` headers, added at the right end when missing."""
     found = {normalize_label(h): i + 1 for i, h in enumerate(headers) if h}
     next_free = len(headers) + 1
     columns = []
@@ -55,7 +55,7 @@ def _status_columns(sheet: Worksheet, headers: list[str]) -> tuple[int, int]:
             _set_text(sheet, 1, column, header)
             sheet.cell(row=1, column=column).font = Font(bold=True)
         columns.append(column)
-    return columns[0], columns[1]
+    return columns
 
 
 def _write_problems_sheet(book: Workbook, report: ValidationReport) -> None:
@@ -89,8 +89,11 @@ def _workbook_from_table(table: Table) -> tuple[Workbook, Worksheet]:
 
 
 def annotate_workbook(source: Path, report: ValidationReport, out: Path, table: Table,
-                      worksheet: str | None = None) -> Path:
-    """Save an annotated copy of ``source`` at ``out`` (atomically) and return ``out``."""
+                      worksheet: str | None = None, links: dict[int, str] | None = None) -> Path:
+    """Save an annotated copy of ``source`` at ``out`` (atomically) and return ``out``.
+
+    ``links`` maps a sheet row to its report's link, written in a "Rapport PDF" column.
+    """
     if source.suffix.lower() in {".xlsx", ".xlsm"}:
         try:
             book = load_workbook(source)
@@ -99,7 +102,10 @@ def annotate_workbook(source: Path, report: ValidationReport, out: Path, table: 
         sheet = book[worksheet] if worksheet else book.worksheets[0]
     else:
         book, sheet = _workbook_from_table(table)
-    status_column, problems_column = _status_columns(sheet, table.headers)
+    wanted = [STATUS_HEADER, PROBLEMS_HEADER] + ([REPORT_HEADER] if links is not None else [])
+    status_column, problems_column, *report_column = _status_columns(sheet, table.headers, wanted)
+    for row, link in (links or {}).items():
+        _set_text(sheet, row, report_column[0], link)
     for (row, column), mark in cell_marks(report.problems).items():
         cell = sheet.cell(row=row, column=column)
         colour = COLOURS[mark.severity]

@@ -1,0 +1,175 @@
+"""The sync configuration: which sheet, which questionnaire and template, where reports go.
+
+A YAML file (``config/sync.example.yaml`` documents every key). Missing or invalid keys raise
+:class:`~impactsheets.errors.ConfigError` naming the file and the key; the sync never falls
+back silently to something else.
+
+>>> cfg = SyncConfig.from_dict({"source": "examples/reponses-effets-sociaux.xlsx"}, "inline")
+>>> cfg.output.name, cfg.write_back
+('impactsheets-output', True)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from impactsheets.errors import ConfigError
+
+#: Where ``impactsheets sync`` looks when no ``--config`` is given.
+DEFAULT_CONFIG = Path("config/sync.yaml")
+CONFIG_ENV = "IMPACTSHEETS_CONFIG"
+_KEYS = {"source", "worksheet", "questionnaire", "template", "output", "state", "write_back",
+         "drive", "credentials", "zip", "jobs", "lock_timeout"}
+_DRIVE_KEYS = {"folder_id"}
+_CREDENTIAL_KEYS = {"service_account_file", "oauth_client_file", "token_file"}
+
+
+@dataclass
+class SyncConfig:
+    """A validated sync configuration; relative paths are resolved against the file's folder."""
+
+    source: str
+    worksheet: str | None = None
+    questionnaire: str | None = None
+    template: str = "default"
+    output: Path = Path("impactsheets-output")
+    state: Path | None = None
+    write_back: bool = True
+    drive_folder_id: str | None = None
+    service_account_file: str | None = None
+    oauth_client_file: str | None = None
+    token_file: str | None = None
+    zip: bool = False
+    jobs: int | None = None
+    path: str = "inline"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def state_path(self) -> Path:
+        return self.state or self.output / "state.sqlite"
+
+    @classmethod
+    def from_dict(cls, data: Any, path: str, base: Path | None = None) -> SyncConfig:
+        """Check ``data`` (parsed YAML) and build the configuration."""
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: expected a mapping of keys (source, output, …)")
+        unknown = sorted(set(data) - _KEYS)
+        if unknown:
+            raise ConfigError(f"{path}: unknown key {unknown[0]!r} (known: {', '.join(sorted(_KEYS))})")
+        source = data.get("source")
+        if not isinstance(source, str) or not source.strip():
+            raise ConfigError(f"{path}: missing key 'source' (a Google Sheets URL or key, or a "
+                              ".xlsx/.csv path)")
+        base = base or Path.cwd()
+
+        def local(value: Any, key: str) -> Path | None:
+            if value is None:
+                return None
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"{path}: {key!r} must be a path")
+            candidate = Path(os.path.expanduser(value))
+            return candidate if candidate.is_absolute() else base / candidate
+
+        drive = _section(data, "drive", _DRIVE_KEYS, path)
+        creds = _section(data, "credentials", _CREDENTIAL_KEYS, path)
+        jobs = data.get("jobs")
+        if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1):
+            raise ConfigError(f"{path}: 'jobs' must be a whole number ≥ 1")
+        for key in ("write_back", "zip"):
+            if key in data and not isinstance(data[key], bool):
+                raise ConfigError(f"{path}: {key!r} must be true or false")
+        is_file = not _looks_remote(source)
+        questionnaire = data.get("questionnaire")
+        template = data.get("template") or "default"
+        return cls(
+            source=str(local(source, "source")) if is_file else source.strip(),
+            worksheet=_optional_text(data, "worksheet", path),
+            questionnaire=str(local(questionnaire, "questionnaire"))
+            if questionnaire not in (None, "default") else None,
+            template=template if "/" not in str(template) else str(local(template, "template")),
+            output=local(data.get("output") or "impactsheets-output", "output") or Path(),
+            state=local(data.get("state"), "state"),
+            write_back=data.get("write_back", True),
+            drive_folder_id=_optional_text(drive, "folder_id", path),
+            service_account_file=_path_text(local(creds.get("service_account_file"),
+                                                  "credentials.service_account_file")),
+            oauth_client_file=_path_text(local(creds.get("oauth_client_file"),
+                                               "credentials.oauth_client_file")),
+            token_file=_path_text(local(creds.get("token_file"), "credentials.token_file")),
+            zip=data.get("zip", False),
+            jobs=jobs,
+            path=path,
+        )
+
+
+def _looks_remote(source: str) -> bool:
+    from impactsheets.sources import is_google_sheet
+
+    return is_google_sheet(source)
+
+
+def _path_text(value: Path | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+def _optional_text(data: dict[str, Any], key: str, path: str) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str | int):
+        raise ConfigError(f"{path}: {key!r} must be text")
+    return str(value)
+
+
+def _section(data: dict[str, Any], key: str, allowed: set[str], path: str) -> dict[str, Any]:
+    value = data.get(key) or {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: {key!r} must be a mapping")
+    unknown = sorted(set(value) - allowed)
+    if unknown:
+        raise ConfigError(f"{path}: unknown key {key}.{unknown[0]} (known: {', '.join(sorted(allowed))})")
+    return value
+
+
+def load_config(path: str | Path | None = None) -> SyncConfig:
+    """Load ``path``, else ``$IMPACTSHEETS_CONFIG``, else ``config/sync.yaml``; never guess further.
+
+    >>> load_config("missing.yaml")
+    Traceback (most recent call last):
+    ...
+    impactsheets.errors.ConfigError: missing.yaml: configuration file not found
+    """
+    chosen = Path(path) if path else Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
+    if not chosen.is_file():
+        if path or os.environ.get(CONFIG_ENV):
+            raise ConfigError(f"{chosen}: configuration file not found")
+        raise ConfigError(f"no configuration: {DEFAULT_CONFIG} not found; pass --config FILE "
+                          "or write one with 'impactsheets init'")
+    try:
+        data = yaml.safe_load(chosen.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{chosen}: cannot read the configuration ({exc})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{chosen}{where}: YAML syntax error") from None
+    return SyncConfig.from_dict(data, str(chosen), chosen.resolve().parent)
+
+
+def write_config(path: Path, values: dict[str, Any]) -> Path:
+    """Write a configuration file (user-only permissions) after checking it loads."""
+    SyncConfig.from_dict(values, str(path), path.resolve().parent)
+    if path.exists():
+        raise ConfigError(f"{path}: already exists; remove it or choose another --config path")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = ("# impactsheets sync configuration (see config/sync.example.yaml for every key)\n"
+            + yaml.safe_dump(values, allow_unicode=True, sort_keys=False))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return path
