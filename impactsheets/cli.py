@@ -231,5 +231,21 @@ def init(config_path: Path, source: str, worksheet: str | None, output: str, tem
     click.echo(f"wrote {config_path}; run: impactsheets sync --config {config_path}", err=True)
 
 
+@main.command()
+@click.option("--port", type=int, default=8765, show_default=True, help="Loopback port.")
+@click.option("--load", type=click.Path(dir_okay=False, exists=True),
+              help="Create a spreadsheet from this workbook.")
+@click.option("--key", help="Spreadsheet key for --load (default: emulator-sheet).")
+@reports_errors
+def emulator(port: int, load: str | None, key: str | None) -> None:
+    """Serve a local emulator of the Google Sheets v4 / Drive v3 endpoints on 127.0.0.1.
+
+    Point the tool at it with IMPACTSHEETS_GOOGLE_EMULATOR=http://127.0.0.1:PORT.
+    """
+    from impactsheets.emulator import serve
+
+    serve(port, load, key or ("emulator-sheet" if load else None))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
