@@ -125,12 +125,19 @@ class ChoiceMatcher:
             for label in (choice.label, choice.report, choice.value, *choice.aliases):
                 self.by_label.setdefault(normalize_label(label), choice.value)
         self.max_commas = max((c.label.count(", ") for c in question.choices), default=0)
+        self._cells: dict[str, Selection] = {}  # answers repeat across rows: parse each once
 
     def single(self, text: str) -> str | None:
         return self.by_label.get(normalize_label(text))
 
     def multiple(self, text: str) -> Selection:
         """Split a Google Forms multi-choice cell (labels joined by ", ") into a Selection."""
+        cached = self._cells.get(text)
+        if cached is None:
+            cached = self._cells[text] = self._split(text)
+        return cached
+
+    def _split(self, text: str) -> Selection:
         exact = self.by_label.get(normalize_label(text))
         if exact is not None:
             return Selection((exact,))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,7 @@ _SPACES = re.compile(r"\s+")
 _SPACE_BEFORE_PUNCT = re.compile(r" (?=[?:!;])")
 
 
+@lru_cache(maxsize=65536)
 def normalize_label(text: str) -> str:
     """Fold a header or option label for tolerant matching (case, spaces, apostrophes).
 

@@ -107,7 +107,8 @@ def _plan(responses: list[Response], questionnaire: Questionnaire, versions: str
           state: dict[str, SiteState], out_dir: Path, full: bool) -> tuple[list[_Plan], list[_Plan]]:
     """Split current responses into (to render, unchanged)."""
     slugs = unique_slugs((r.site, str(r.answers.get("site_code_postal", ""))) for r in responses)
-    todo, unchanged = [], []
+    todo: list[_Plan] = []
+    unchanged: list[_Plan] = []
     for response, slug in zip(responses, slugs, strict=True):
         key = site_key(response, questionnaire)
         digest = fingerprint(versions, slug, response.errors, response.timestamp,

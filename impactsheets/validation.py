@@ -17,7 +17,6 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -167,8 +166,10 @@ class ValidationReport:
 
 
 @cache
-def _messages(path: str) -> dict[str, str]:
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+def _messages() -> dict[str, str]:
+    """The message templates, with typographic apostrophes, loaded once."""
+    raw = yaml.safe_load(data_path("config", "messages.fr.yaml").read_text(encoding="utf-8"))
+    return {code: text.replace("'", "’") for code, text in raw.items()}
 
 
 def message(code: str, **params: Any) -> str:
@@ -177,8 +178,7 @@ def message(code: str, **params: Any) -> str:
     >>> message("blank-row")
     'Ligne vide : aucune réponse n’y figure.'
     """
-    template = _messages(str(data_path("config", "messages.fr.yaml")))[code]
-    return template.replace("'", "’").format_map(defaultdict(str, params))
+    return _messages()[code].format_map(defaultdict(str, params))
 
 
 def _shown(value: str) -> str:
@@ -199,6 +199,9 @@ class _Validator:
         self.matchers = {qid: ChoiceMatcher(self.q.question(qid)) for qid in self.columns
                          if self.q.question(qid).choices}
         self.missing = {q.id for q in self.q.questions if q.id not in self.columns}
+        self.read_plan = [(qid, index, self.q.question(qid), self.matchers.get(qid))
+                          for qid, index in self.columns.items()]
+        self.tool_columns = {normalize_label(h) for h in TOOL_COLUMNS}
 
     def _problem(self, code: str, row: int | None = None, column: int | None = None,
                  question: Question | None = None, value: str | None = None,
@@ -221,7 +224,7 @@ class _Validator:
             for header in known.headers:
                 lookup[normalize_label(header)] = known
         timestamps = {normalize_label(h) for h in self.q.timestamp_headers}
-        tool_columns = {normalize_label(h) for h in TOOL_COLUMNS}
+        tool_columns = {normalize_label(h) for h in TOOL_COLUMNS}  # self.tool_columns not yet set
         for index, header in enumerate(self.table.headers):
             key = normalize_label(header or "")
             question = lookup.get(key)
@@ -271,14 +274,14 @@ class _Validator:
         answers: dict[str, Answer] = {}
         problems: list[Problem] = []
         empty: list[str] = []
-        for qid, index in self.columns.items():
-            question = self.q.question(qid)
-            cell = cells[index] if index < len(cells) else None
+        width = len(cells)
+        for qid, index, question, matcher in self.read_plan:
+            cell = cells[index] if index < width else None
             text = cell_text(cell)
             if not text:
                 empty.append(qid)
                 continue
-            parsed = parse_cell(cell, question, self.matchers.get(qid))
+            parsed = parse_cell(cell, question, matcher)
             if isinstance(parsed, Rejection):
                 params = dict(parsed.params)
                 shown = params.pop("value", None) or text
@@ -320,8 +323,7 @@ class _Validator:
         used = set(self.columns.values())
         return any(cell_text(c) for i, c in enumerate(cells) if i not in used
                    and i != self.timestamp_column and i < len(self.table.headers)
-                   and normalize_label(self.table.headers[i] or "") not in
-                   {normalize_label(h) for h in TOOL_COLUMNS})
+                   and normalize_label(self.table.headers[i] or "") not in self.tool_columns)
 
     def mark_duplicates(self, responses: list[Response]) -> None:
         groups: dict[tuple[str, ...], list[Response]] = defaultdict(list)
