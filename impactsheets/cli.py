@@ -22,7 +22,9 @@ from typing import Any, TypeVar
 import click
 
 from impactsheets import __version__
-from impactsheets.errors import EXIT_DATA_ERRORS, EXIT_REPORTS_FAILED, ImpactsheetsError
+from impactsheets.errors import (
+    EXIT_CANNOT_RUN, EXIT_DATA_ERRORS, EXIT_REPORTS_FAILED, ImpactsheetsError,
+)
 from impactsheets.validation import ValidationReport
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -116,6 +118,44 @@ def demo(out_dir: Path, as_json: bool) -> None:
         click.echo(f"wrote {path}", err=True)
     if result.reports:
         click.echo(f"wrote {len(result.reports)} reports in {out_dir / 'reports'}", err=True)
+
+
+@main.command()
+@click.argument("source")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Output folder; reports go to OUT/reports/<slug>.pdf.")
+@click.option("--site", "sites", multiple=True, help="Only this site (repeatable).")
+@click.option("--template", default="default", show_default=True,
+              help="Template name (under templates/) or path.")
+@questionnaire_option
+@worksheet_option
+@json_option
+@reports_errors
+def render(source: str, out_dir: Path, sites: tuple[str, ...], template: str,
+           questionnaire_path: str | None, worksheet: str | None, as_json: bool) -> None:
+    """Render one French PDF report per site of SOURCE.
+
+    A row with errors gets a provisional report from its valid answers; an older duplicate
+    submission gets none. Exits 6 when some reports failed.
+    """
+    from impactsheets.pipeline import render_source
+
+    results = render_source(source, out_dir, sites=sites or None, template=template,
+                            questionnaire=questionnaire_path, worksheet=worksheet)
+    if as_json:
+        emit_json([{"row": r.row, "site": r.site, "path": str(r.path) if r.path else None,
+                    "provisional": r.provisional, "error": r.error} for r in results])
+    for r in results:
+        if r.error:
+            click.echo(f"failed: {r.site} (row {r.row}): {r.error}", err=True)
+    if sites and not results:
+        click.echo(f"impactsheets: error: no site named {', '.join(sites)}", err=True)
+        sys.exit(EXIT_CANNOT_RUN)
+    done = [r for r in results if r.path]
+    click.echo(f"wrote {len(done)} report{'s' if len(done) != 1 else ''} in {out_dir / 'reports'}"
+               f" ({sum(r.provisional for r in done)} provisional)", err=True)
+    if any(r.error for r in results):
+        sys.exit(EXIT_REPORTS_FAILED)
 
 
 @main.group()

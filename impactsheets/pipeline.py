@@ -40,6 +40,18 @@ def write_json(path: Path, data: Any) -> Path:
     return path
 
 
+def render_source(source: str | Path, out_dir: Path, *, sites: list[str] | tuple[str, ...] | None = None,
+                  template: str = "default", questionnaire: str | Path | None = None,
+                  worksheet: str | None = None) -> list[Any]:
+    """Validate ``source`` and render a report per current site into ``out_dir/reports``."""
+    from impactsheets.report import load_template, render_reports
+
+    loaded_template = load_template(template)  # a broken template stops before any reading
+    loaded = load_questionnaire(questionnaire)
+    _, report = validate_source(source, loaded, worksheet)
+    return render_reports(report, loaded, out_dir, template=loaded_template, sites=sites)
+
+
 @dataclass
 class DemoResult:
     """What the demo wrote, for the CLI to print."""
@@ -71,4 +83,7 @@ def run_demo(out_dir: Path) -> DemoResult:
     result.files.append(write_json(out_dir / "validation.json", report.to_json()))
     result.files.append(annotate_workbook(source, report, out_dir / "responses-annotated.xlsx",
                                           table))
+    from impactsheets.report import render_reports
+
+    result.reports = render_reports(report, questionnaire, out_dir)
     return result
