@@ -79,7 +79,8 @@ def test_usage_error_exits_2() -> None:
 
 def test_every_command_has_help() -> None:
     for args in (["--help"], ["validate", "--help"], ["demo", "--help"], ["sync", "--help"],
-                 ["questionnaire", "check", "--help"]):
+                 ["questionnaire", "check", "--help"], ["render", "--help"], ["init", "--help"],
+                 ["emulator", "--help"]):
         result = run(*args)
         assert result.exit_code == 0, args
         assert "Usage:" in result.stdout
@@ -93,3 +94,46 @@ def test_sync_py_is_the_same_command_as_impactsheets_sync(tmp_path: Path) -> Non
     assert script.returncode == direct.exit_code
     assert script.stderr == direct.stderr
     assert direct.exit_code == 4
+
+
+def test_render_writes_one_pdf_per_current_site(tmp_path: Path) -> None:
+    result = run("render", str(EXAMPLE), "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (tmp_path / "reports").glob("*.pdf"))
+    assert len(names) == 13  # 14 responses, one superseded
+    assert "numeripole-le.pdf" in names and "l-usine-a-projets.pdf" in names
+    assert result.stderr == f"wrote 13 reports in {tmp_path / 'reports'} (4 provisional)\n"
+
+
+def test_render_one_site_and_unknown_site(tmp_path: Path) -> None:
+    result = run("render", str(EXAMPLE), "--out", str(tmp_path), "--site", "arsenal", "--json")
+    assert result.exit_code == 0
+    [entry] = json.loads(result.stdout)
+    assert (entry["site"], entry["provisional"]) == ("Arsenal", False)
+    assert entry["path"] == str(tmp_path / "reports" / "arsenal.pdf")
+    result = run("render", str(EXAMPLE), "--out", str(tmp_path), "--site", "Nulle Part")
+    assert result.exit_code == 3
+    assert result.stderr == "impactsheets: error: no site named Nulle Part\n"
+
+
+def test_render_unknown_template_exits_3(tmp_path: Path) -> None:
+    result = run("render", str(EXAMPLE), "--out", str(tmp_path), "--template", "nope")
+    assert result.exit_code == 3
+    assert result.stderr.startswith("impactsheets: error: ")
+    assert "nope" in result.stderr
+    assert not (tmp_path / "reports").exists()
+
+
+def test_init_writes_a_private_config_that_sync_accepts(tmp_path: Path) -> None:
+    config = tmp_path / "sync.yaml"
+    result = run("init", "--config", str(config), "--source", str(EXAMPLE),
+                 "--output", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert config.stat().st_mode & 0o777 == 0o600
+    again = run("init", "--config", str(config), "--source", str(EXAMPLE))
+    assert again.exit_code == 4
+    assert again.stderr == (f"impactsheets: error: {config}: already exists; remove it or "
+                            "choose another --config path\n")
+    synced = run("sync", "--config", str(config), "--jobs", "1")
+    assert synced.exit_code == 0, synced.output
+    assert (tmp_path / "out" / "reports" / "arsenal.pdf").exists()
