@@ -66,3 +66,25 @@ def pdf_text(data: bytes) -> str:
     pages = PdfReader(io.BytesIO(data)).pages
     text = "\n".join(page.extract_text() for page in pages)
     return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+# --- Google Sheets / Drive write-back fixtures ----------------------------------------------
+
+
+@pytest.fixture
+def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every GoogleSession built without an explicit policy retries 4 times, in milliseconds."""
+    from impactsheets.google import transport
+
+    fast = transport.RetryPolicy(attempts=4, base=0.001, cap=0.005)
+    monkeypatch.setattr(transport, "RetryPolicy", lambda: fast)
+
+
+@pytest.fixture
+def google_example(emulator_env: Emulator, fast_retries: None) -> str:
+    """The example workbook loaded in the emulator; returns its spreadsheet key."""
+    from impactsheets.resources import data_path
+
+    key = "1ImpactsheetsExample000000000000000000000000"
+    emulator_env.load_xlsx(data_path("examples", "reponses-effets-sociaux.xlsx"), key)
+    return key
