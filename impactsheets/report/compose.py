@@ -148,8 +148,8 @@ class _Filler:
         if isinstance(answer, Selection):
             labels = [self.t.choice_label(qid, v) or question.choice(v).report
                       for v in answer.values]
-            return [french.inclusive(x) for x in labels] + [
-                french.inclusive(french.fragment(o)) for o in answer.others if o.strip()]
+            others = [french.inclusive(french.fragment(o)) for o in answer.others]
+            return [french.inclusive(x) for x in labels] + [o for o in others if o]
         if answer is None or answer == "":
             return []
         if isinstance(answer, float):
@@ -179,6 +179,10 @@ class _Filler:
 
     def statements(self, s: Sentence) -> list[str]:
         where = s.where()
+        names = {m.split("|")[0] for text in _texts(s) for m in PLACEHOLDER.findall(text)}
+        for qid in [*(names - {"n", "groups", "value"}), *s.group, s.on, s.count]:
+            if qid:
+                self.question(qid, where)
         if s.group:
             return self.groups(s, where)
         text: str | None = s.text
@@ -238,7 +242,7 @@ def quote_text(text: str) -> str:
     >>> quote_text("festivals ...)  \\n\\n Merci !")
     'festivals...)\\nMerci\u202f!'
     """
-    paragraphs = [french.typography(p) for p in text.replace("\r", "").split("\n")]
+    paragraphs = [french.typography(p) for p in french.printable(text).split("\n")]
     return "\n".join(p for p in paragraphs if p)
 
 

@@ -184,7 +184,7 @@ def finish(text: str) -> str:
     >>> finish("ces rencontres ont lieu au quotidien ."), finish("Vraiment ?")
     ('Ces rencontres ont lieu au quotidien.', 'Vraiment\u202f?')
     """
-    text = typography(text).rstrip(" ,;:")
+    text = typography(text).rstrip(" ,;:\u00a0\u202f")
     if not text:
         return ""
     if text[-1] not in ".?!…":
@@ -198,10 +198,19 @@ def fragment(text: str) -> str:
     >>> fragment("  Amélioration des conditions de travail. "), fragment("ONG locales")
     ('amélioration des conditions de travail', 'ONG locales')
     """
-    text = " ".join(text.split()).rstrip(" .;,:")
+    text = " ".join(printable(text).split()).rstrip(" .;,:")
     if len(text) > 1 and text[0].isupper() and not text[1].isupper():
         text = text[0].lower() + text[1:]
     return text
+
+
+def printable(text: str) -> str:
+    """Text without control or format characters (newlines and tabs kept).
+
+    >>> printable("a" + chr(27) + "b" + chr(0x200b) + "c")
+    'abc'
+    """
+    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C")
 
 
 def is_filler(text: str | None) -> bool:

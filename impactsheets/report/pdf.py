@@ -16,6 +16,7 @@ b'%PDF-1.4'
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -57,7 +58,7 @@ _REPLACEMENTS = {"\u202f": "\u00a0", "\u2011": "-", "\u2019": "'", "\u2026": "..
 def _font_dirs(folder: Path) -> list[Path]:
     dirs = [folder, Path(reportlab.__file__).parent / "fonts"]
     try:
-        import font_source_sans_pro  # type: ignore[import-untyped]
+        import font_source_sans_pro
     except ImportError:
         return dirs
     return [folder, Path(font_source_sans_pro.font_directory), dirs[1]]
@@ -84,23 +85,26 @@ def register_fonts(folder: Path, fonts: tuple[tuple[str, tuple[str, ...]], ...])
 
 def _coverage(family: str) -> frozenset[int]:
     font = pdfmetrics.getFont(family)
-    return frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
+    return frozenset(font.face.charToGlyph)
 
 
 def safe_text(text: str, covered: frozenset[int]) -> str:
     """Text the font can draw: missing characters replaced by a near equivalent or dropped.
 
-    >>> safe_text("Bravo 🎉 œuvre", frozenset(map(ord, "Bravo œuvre")))
-    'Bravo  œuvre'
+    >>> safe_text("Bravo 🎉 œuvre 🎉.", frozenset(map(ord, "Bravo œuvre.")))
+    'Bravo œuvre.'
     """
-    out = []
+    out, dropped = [], False
     for char in text:
         if ord(char) in covered or char in "\n\t":
             out.append(char)
             continue
         alternative = _REPLACEMENTS.get(char) or unicodedata.normalize("NFKD", char)
-        out.append("".join(c for c in alternative if ord(c) in covered))
-    return "".join(out)
+        kept = "".join(c for c in alternative if ord(c) in covered)
+        dropped = dropped or not kept
+        out.append(kept)
+    result = "".join(out)
+    return re.sub(r"(?<=\S) +(?=[.,])| (?= )", "", result) if dropped else result
 
 
 class _Styles:
@@ -171,13 +175,13 @@ class PartHeader(Flowable):
         radius, gap = size * 0.36, size * 1.0
         right = self.width - size
         text = f"{self.part.intensity}/{self.part.intensity_max}"
-        c.setFont(f"{s.family}-bold", size)
-        c.drawRightString(right, baseline, text)
         x = right - pdfmetrics.stringWidth(text, f"{s.family}-bold", size) - size * 0.6
         dots = [x - gap * i - radius for i in range(self.part.intensity_max)][::-1]
-        c.setFont(s.family, size * 0.9)
-        label = safe_text(self.label, s.covered)
-        c.drawRightString(dots[0] - radius - size * 0.5, baseline, label)
+        c.setFont(s.family, size * 0.9)  # drawn left to right, so the text reads in order
+        c.drawRightString(dots[0] - radius - size * 0.5, baseline,
+                          safe_text(self.label, s.covered))
+        c.setFont(f"{s.family}-bold", size)
+        c.drawRightString(right, baseline, text)
         c.setStrokeColor(colors.white)
         c.setLineWidth(1)
         for i, cx in enumerate(dots):

@@ -1,0 +1,158 @@
+"""PDF rendering: text, metadata, determinism, escaping, long texts, files written."""
+
+import io
+import re
+from functools import cache
+from pathlib import Path
+
+from conftest import pdf_text
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from impactsheets.answers import Selection
+from impactsheets.questionnaire import load_questionnaire
+from impactsheets.report import load_template, render_reports, render_site
+from impactsheets.report.naming import slugify, unique_slugs
+from impactsheets.validation import Response
+
+A4 = (595.28, 841.89)
+
+
+def site(**answers):
+    answers.setdefault("site_nom", "Arsenal")
+    return Response(2, answers)
+
+
+def test_metadata_page_size_and_fonts(questionnaire):
+    data = render_site(site(mots_cles="patrimoine"), questionnaire, "default")
+    reader = PdfReader(io.BytesIO(data))
+    meta = reader.metadata
+    assert meta.title == "Effets sociaux et urbains d'Arsenal"
+    assert meta.author and meta.subject
+    assert b"/Lang (fr-FR)" in data
+    width, height = (float(x) for x in reader.pages[0].mediabox[2:])
+    assert (round(width, 1), round(height, 1)) == (round(A4[0], 1), round(A4[1], 1))
+    fonts = {str(f) for f in reader.pages[0]["/Resources"]["/Font"].values()}
+    assert fonts and b"/FontFile2" in data  # embedded TrueType
+    assert "Page 1 / 1" in pdf_text(data)
+
+
+def test_identical_input_identical_bytes(questionnaire):
+    response = site(capacite_nombre=3, capacite_commentaire="Un marché.")
+    assert render_site(response, questionnaire, "default") == \
+        render_site(response, questionnaire, "default")
+
+
+def test_user_text_is_escaped(questionnaire):
+    comment = "Ateliers <b>réparation</b> & couture, x <y et a>b <font size=40>"
+    text = pdf_text(render_site(site(capacite_nombre=2, capacite_commentaire=comment,
+                                     site_nom="Le <i>Lieu</i> & Cie"), questionnaire, "default"))
+    assert "<b>réparation</b> & couture, x <y et a>b <font size=40>" in " ".join(text.split())
+    assert "du <i>Lieu</i> & Cie" in text
+
+
+def test_very_long_comment_flows_across_pages(questionnaire):
+    long = " ".join(f"Phrase numéro {i} d'un très long commentaire." for i in range(900))
+    data = render_site(site(capacite_nombre=2, capacite_commentaire=long,
+                            sante_commentaire="x" * 4000), questionnaire, "default")
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) >= 3
+    text = pdf_text(data)
+    assert "Phrase numéro 899" in text
+    assert f"Page {len(reader.pages)} / {len(reader.pages)}" in text
+
+
+def test_characters_the_font_lacks_do_not_crash(questionnaire):
+    text = pdf_text(render_site(site(capacite_nombre=2,
+                                     capacite_commentaire="Super 🎉 fête ☃ 𝔘 ok ﬁn"),
+                                questionnaire, "default"))
+    assert "« Super fête" in text and "ok" in text
+
+
+def test_provisional_footer(questionnaire):
+    from impactsheets.validation import ERROR, Problem
+
+    response = site(capacite_nombre=2)
+    response.problems = [Problem("not-a-number", ERROR, "x"), Problem("out-of-range", ERROR, "y")]
+    assert "Rapport provisoire : 2 réponses à corriger" in pdf_text(
+        render_site(response, questionnaire, "default"))
+
+
+def test_second_template_renders_differently(questionnaire):
+    response = site(capacite_nombre=2)
+    sud = render_site(response, questionnaire, "reseau-sud")
+    assert sud != render_site(response, questionnaire, "default")
+    assert "1 sur 1" in pdf_text(sud)
+    assert PdfReader(io.BytesIO(sud)).metadata.author == "Réseau Sud des tiers-lieux"
+
+
+def test_render_reports_writes_one_file_per_current_site(tmp_path: Path, example_validation,
+                                                         questionnaire):
+    results = render_reports(example_validation, questionnaire, tmp_path)
+    files = sorted(p.name for p in (tmp_path / "reports").iterdir())
+    assert files == sorted(f"{r.slug}.pdf" for r in results)
+    assert "numeripole-le.pdf" in files and "l-usine-a-projets.pdf" in files
+    assert [r.site for r in results].count("La Ruche Numérique") == 1  # superseded row: none
+    ruche = next(r for r in results if r.site == "La Ruche Numérique")
+    assert ruche.row == 16
+    assert all(r.error is None for r in results)
+    assert {r.site for r in results if r.provisional} == {
+        "L'Usine à Projets", "Jardin partagé des Lilas", "Tiers-Lieu du Moulin",
+        "Café coopératif Le Zinc"}
+    sizes = sorted(r.path.stat().st_size for r in results if r.path)
+    assert sizes[-1] <= 60_000
+
+
+def test_render_reports_filters_sites_and_isolates_failures(tmp_path: Path, example_validation,
+                                                            questionnaire, monkeypatch):
+    import impactsheets.report as report
+
+    real = report.render_site
+
+    def flaky(response, q, template):
+        if response.site == "Arsenal":
+            raise RuntimeError("boom")
+        return real(response, q, template)
+
+    monkeypatch.setattr(report, "render_site", flaky)
+    results = report.render_reports(example_validation, questionnaire, tmp_path,
+                                    sites=["ARSENAL", "numéripôle (le)"])
+    assert [(r.site, r.path is None, r.error) for r in results] == [
+        ("Numéripôle (Le)", False, None), ("Arsenal", True, "RuntimeError: boom")]
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["numeripole-le.pdf"]
+
+
+def test_slugs_are_safe_and_unique():
+    assert slugify("../../etc/passwd") == "etc-passwd"
+    assert slugify("C:\\Windows\\system32") == "c-windows-system32"
+    assert slugify("NUL") == "nul-site" and slugify("") == "site"
+    assert slugify("Œuvre commune") == "oeuvre-commune"
+    assert len(slugify("Très long nom " * 20)) <= 80
+    assert unique_slugs([("La Ruche", "31000"), ("la ruche", "69001"), ("X", "1"),
+                         ("X", "1")]) == ["la-ruche-31000", "la-ruche-69001", "x-1", "x-1-2"]
+
+
+@cache
+def _questionnaire():  # not the fixture: hypothesis would print it in every report
+    return load_questionnaire()
+
+
+_publics = st.lists(st.sampled_from(["visiteurs", "voisins", "benevoles", "occupants"]),
+                    unique=True)
+_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=_text.filter(str.strip), publics=_publics, others=st.lists(_text, max_size=2),
+       n=st.integers(0, 10000), comment=_text, level=st.integers(1, 5),
+       equality=st.sampled_from(["plus", "autant", "moins"]))
+def test_random_valid_answers_always_render(name, publics, others, n, comment,
+                                            level, equality):
+    response = site(site_nom=name, lien_social_publics=Selection(tuple(publics)),
+                    sante_effets=Selection(("confiance",), tuple(others)), capacite_nombre=n,
+                    capacite_commentaire=comment, intensite_collectifs=level,
+                    egalite_residents=Selection((equality,)), mots_cles=comment)
+    text = pdf_text(render_site(response, _questionnaire(), load_template("default")))
+    assert text.startswith("Effets sociaux et urbains")
+    assert not re.search(r" [.,]", text.replace("…", ""))
