@@ -38,6 +38,8 @@ def unique_slugs(sites: Iterable[tuple[str, str]]) -> list[str]:
 
     >>> unique_slugs([("La Ruche", "31000"), ("La Ruche", "69001"), ("Arsenal", "")])
     ['la-ruche-31000', 'la-ruche-69001', 'arsenal']
+    >>> unique_slugs([("A-69007-2", "75001"), ("A", "69007"), ("A.", "69007")])
+    ['a-69007-2', 'a-69007', 'a-69007-3']
     """
     pairs = list(sites)
     bases = [slugify(name) for name, _ in pairs]
@@ -47,11 +49,16 @@ def unique_slugs(sites: Iterable[tuple[str, str]]) -> list[str]:
             suffix = "-" + slugify(postal, "")
             base = base[: MAX_LENGTH - len(suffix)].rstrip("-") + suffix
         slugs.append(base)
-    seen: dict[str, int] = {}
+    taken = set(slugs)
+    used: set[str] = set()
     result = []
     for slug in slugs:
-        seen[slug] = seen.get(slug, 0) + 1
-        if slugs.count(slug) > 1 and seen[slug] > 1:
-            slug = f"{slug[: MAX_LENGTH - 4]}-{seen[slug]}"
+        if slug in used:
+            n = 2
+            while (numbered := f"{slug[: MAX_LENGTH - 1 - len(str(n))]}-{n}") in taken:
+                n += 1
+            slug = numbered
+            taken.add(slug)
+        used.add(slug)
         result.append(slug)
     return result
