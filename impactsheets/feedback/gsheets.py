@@ -85,8 +85,12 @@ class SheetChangedError(SheetAccessError):
 
 
 def rgb(hex_colour: str) -> dict[str, float]:
-    """API colour of a hex RGB string: ``rgb("F4CCCC")["red"]`` is 244/255."""
-    return {name: int(hex_colour[i:i + 2], 16) / 255 for name, i in
+    """API colour of a hex RGB string (4 decimals: enough for 8-bit channels).
+
+    >>> rgb("F4CCCC")
+    {'red': 0.9569, 'green': 0.8, 'blue': 0.8}
+    """
+    return {name: round(int(hex_colour[i:i + 2], 16) / 255, 4) for name, i in
             (("red", 0), ("green", 2), ("blue", 4))}
 
 
@@ -178,9 +182,10 @@ class GoogleSheet:
         check_unchanged(self._table, grid)
         requests = plan(self._table, grid, problems, report, links,
                         {s.sheet_id for s in self._sheets or []})
-        for batch in batches(requests):
-            resp = self._session.post(f"{SHEETS_API}/{self._key}:batchUpdate",
-                                      json={"requests": batch})
+        for batch in batches(requests, MAX_BODY):
+            body = json.dumps({"requests": batch}, ensure_ascii=False).encode()
+            resp = self._session.post(f"{SHEETS_API}/{self._key}:batchUpdate", data=body,
+                                      headers={"Content-Type": "application/json; charset=UTF-8"})
             if not resp.ok:
                 raise SheetAccessError(f"spreadsheet {self._key}: Google refused the write-back "
                                        f"(HTTP {resp.status_code}: {resp.text[:200]})")
@@ -246,13 +251,17 @@ def _text_cell(value: Any, bold: bool = False) -> dict[str, Any]:
     return cell
 
 
+def _chunk() -> int:
+    return CHUNK  # read at call time (tests lower it)
+
+
 def _update_rows(sheet_id: int, row0: int, col0: int, rows: list[list[dict[str, Any]]],
                  width: int, fields: str) -> Iterator[dict[str, Any]]:
     """updateCells over a rectangle (0-based start), cut into pieces of about CHUNK bytes."""
     start = 0
     while start < len(rows):
         end, size = start, 0
-        while end < len(rows) and (end == start or size < CHUNK):
+        while end < len(rows) and (end == start or size < _chunk()):
             size += len(json.dumps(rows[end], ensure_ascii=False))
             end += 1
         yield {"updateCells": {

@@ -1,0 +1,286 @@
+"""Writing problems back into a Google Sheet (the emulator; real google-auth/requests):
+exact cells, our columns, the problems worksheet, coordinators' formatting, the row-identity
+check, the request budget and the payload split."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from test_demo import EXPECTED_MARKS
+
+from impactsheets.emulator import Emulator
+from impactsheets.feedback import COLOURS, NOTE_MARK, PROBLEMS_SHEET, problem_rows
+from impactsheets.feedback import gsheets as feedback_gsheets
+from impactsheets.feedback.gsheets import GoogleSheet, SheetChangedError, batches, rgb, split_note
+from impactsheets.google.transport import RetryPolicy, authorized_session
+from impactsheets.questionnaire import load_questionnaire
+from impactsheets.sources import column_letter
+from impactsheets.validation import validate
+
+WS = "Réponses au formulaire 1"
+FAST = RetryPolicy(attempts=3, base=0.001, cap=0.002)
+QUESTIONNAIRE = load_questionnaire()
+
+
+def url(key: str) -> str:
+    return f"https://docs.google.com/spreadsheets/d/{key}/edit#gid=0"
+
+
+def cells(emu: Emulator, key: str, title: str = WS) -> dict[str, dict[str, Any]]:
+    """Every stored cell of a worksheet, by A1 reference."""
+    with emu.store.lock:
+        sheet = emu.store.spreadsheets[key].sheet_by_title(title)
+        assert sheet is not None
+        return {f"{column_letter(c)}{r + 1}": copy.deepcopy(v) for (r, c), v in sheet.cells.items()}
+
+
+def values(grid: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return {ref: c["userEnteredValue"] for ref, c in grid.items() if c.get("userEnteredValue")}
+
+
+def sync_once(key: str, links: dict[int, str] | None = None, source: str | None = None,
+              worksheet: str | None = None) -> GoogleSheet:
+    sheet = GoogleSheet(source or url(key), worksheet, session=authorized_session(retry=FAST))
+    sheet.write_back(validate(sheet.read(), QUESTIONNAIRE), links or {})
+    return sheet
+
+
+def api(emu: Emulator):
+    return authorized_session(retry=FAST)
+
+
+def put_raw(key: str, ref: str, value: Any) -> None:
+    rng = quote(f"'{WS}'!{ref}", safe="")
+    resp = authorized_session(retry=FAST).put(
+        f"https://sheets.googleapis.com/v4/spreadsheets/{key}/values/{rng}",
+        params={"valueInputOption": "RAW"}, json={"values": [[value]]})
+    assert resp.ok, resp.text
+
+
+def batch(key: str, *requests: dict[str, Any]) -> None:
+    resp = authorized_session(retry=FAST).post(
+        f"https://sheets.googleapis.com/v4/spreadsheets/{key}:batchUpdate",
+        json={"requests": list(requests)})
+    assert resp.ok, resp.text
+
+
+def decorate(row: int, col: int, note: str | None = None, colour: str | None = None) -> dict:
+    cell: dict[str, Any] = {}
+    fields = []
+    if note is not None:
+        cell["note"], fields = note, [*fields, "note"]
+    if colour is not None:
+        cell["userEnteredFormat"] = {"backgroundColor": rgb(colour)}
+        fields.append("userEnteredFormat.backgroundColor")
+    return {"updateCells": {"start": {"sheetId": 0, "rowIndex": row - 1, "columnIndex": col - 1},
+                            "rows": [{"values": [cell]}], "fields": ",".join(fields)}}
+
+
+def colour_hex(cell: dict[str, Any]) -> str | None:
+    bg = (cell.get("userEnteredFormat") or {}).get("backgroundColor")
+    if bg is None:
+        return None
+    return "".join(f"{round(bg.get(k, 0) * 255):02X}" for k in ("red", "green", "blue"))
+
+
+def marked(grid: dict[str, dict[str, Any]], before_column: int) -> dict[str, dict[str, Any]]:
+    def column(ref: str) -> int:
+        letters = ref.rstrip("0123456789")
+        n = 0
+        for ch in letters:
+            n = n * 26 + ord(ch) - 64
+        return n
+
+    return {ref: c for ref, c in grid.items() if column(ref) < before_column
+            and ("note" in c or colour_hex(c) is not None)}
+
+
+def test_marks_exactly_the_problem_cells_and_nothing_else(google_example: str,
+                                                          emulator_env: Emulator) -> None:
+    before = cells(emulator_env, google_example)
+    sheet = sync_once(google_example, {2: "https://drive.google.com/file/d/abc/view"})
+    after = cells(emulator_env, google_example)
+    headers = emulator_env.sheet_values(google_example, WS)[0]
+    assert headers[-3:] == ["Statut", "Problèmes", "Rapport PDF"]
+    status_col = len(headers) - 2
+    marks = marked(after, status_col)
+    assert set(marks) == set(EXPECTED_MARKS)
+    for ref, severity in EXPECTED_MARKS.items():
+        assert colour_hex(marks[ref]) == COLOURS[severity], ref
+        assert marks[ref]["note"].startswith(NOTE_MARK)
+    assert "« ?? » n’en est pas un" in marks["R7"]["note"]
+    # answer cells keep their values: only our three columns were added
+    added = {ref: v for ref, v in values(after).items() if ref not in values(before)}
+    assert {k: v for k, v in values(after).items() if k in values(before)} == values(before)
+    assert {ref.rstrip("0123456789") for ref in added} == {
+        column_letter(status_col - 1), column_letter(status_col), column_letter(status_col + 1)}
+    rows = emulator_env.sheet_values(google_example, WS)
+    assert rows[1][status_col - 1:] == ["OK", "", "https://drive.google.com/file/d/abc/view"]
+    assert rows[6][status_col - 1].startswith("4 erreurs")
+    report = validate(sheet.read(), QUESTIONNAIRE)
+    problems = emulator_env.sheet_values(google_example, PROBLEMS_SHEET)
+    assert problems[0][0] == "Ligne"
+    assert [[v for v in row] for row in problems[1:]] == [
+        [v for v in row] for row in problem_rows(report)]
+
+
+def test_budget_and_no_change_run_sends_no_write(google_example: str,
+                                                 emulator_env: Emulator) -> None:
+    first = sync_once(google_example)
+    assert first.api_requests() == 3  # get (values), get (grid), batchUpdate
+    for source, worksheet in ((url(google_example), None), (google_example, WS)):
+        emulator_env.reset_requests()
+        again = sync_once(google_example, source=source, worksheet=worksheet)
+        assert again.api_requests() == 2
+        assert [r["method"] for r in emulator_env.requests()] == ["GET", "GET"]
+
+
+def test_fixing_a_cell_clears_our_mark_and_keeps_coordinators_formatting(
+        google_example: str, emulator_env: Emulator) -> None:
+    sync_once(google_example)
+    batch(google_example,
+          decorate(3, 1, note="Relancer en avril"),  # A3: no problem
+          decorate(4, 2, colour="B7E1CD"),  # B4: no problem, green
+          decorate(7, 7, note="Vu au téléphone\n\n" + NOTE_MARK + "ancien texte"),  # G7
+          decorate(9, 18, colour="FFFF00"))  # R9: a problem cell, yellow
+    put_raw(google_example, "E8", "jardin.lilas@exemple.fr")  # fixes the e-mail of row 8
+    sync_once(google_example)
+    grid = cells(emulator_env, google_example)
+    assert "note" not in grid["E8"] and colour_hex(grid["E8"]) is None
+    assert grid["E8"]["userEnteredValue"] == {"stringValue": "jardin.lilas@exemple.fr"}
+    assert grid["A3"]["note"] == "Relancer en avril" and colour_hex(grid["A3"]) is None
+    assert colour_hex(grid["B4"]) == "B7E1CD" and "note" not in grid["B4"]
+    theirs, ours = split_note(grid["G7"]["note"])
+    assert theirs == "Vu au téléphone" and ours.startswith(NOTE_MARK) and "environ 300" in ours
+    assert colour_hex(grid["G7"]) == COLOURS["error"]
+    assert colour_hex(grid["R9"]) == "FFFF00" and grid["R9"]["note"].startswith(NOTE_MARK)
+    put_raw(google_example, "G7", 300)
+    put_raw(google_example, "R9", 2)
+    sync_once(google_example)
+    grid = cells(emulator_env, google_example)
+    assert grid["G7"]["note"] == "Vu au téléphone" and colour_hex(grid["G7"]) is None
+    assert colour_hex(grid["R9"]) == "FFFF00" and "note" not in grid["R9"]
+
+
+def test_row_inserted_between_read_and_write_writes_nothing(google_example: str,
+                                                             emulator_env: Emulator) -> None:
+    sheet = GoogleSheet(url(google_example), session=authorized_session(retry=FAST))
+    report = validate(sheet.read(), QUESTIONNAIRE)
+    batch(google_example, {"insertDimension": {"range": {
+        "sheetId": 0, "dimension": "ROWS", "startIndex": 4, "endIndex": 5}}})
+    before = cells(emulator_env, google_example)
+    emulator_env.reset_requests()
+    with pytest.raises(SheetChangedError) as exc:
+        sheet.write_back(report, {})
+    assert str(exc.value) == ("the sheet changed during the sync (row 5 moved or was edited); "
+                              "nothing was written; the next run will retry")
+    assert exc.value.exit_code == 5
+    assert [r["method"] for r in emulator_env.requests()] == ["GET"]
+    assert cells(emulator_env, google_example) == before
+    assert emulator_env.sheet_titles(google_example) == [WS]
+
+
+def test_sorted_header_is_detected_too(google_example: str, emulator_env: Emulator) -> None:
+    sheet = GoogleSheet(google_example, WS, session=authorized_session(retry=FAST))
+    report = validate(sheet.read(), QUESTIONNAIRE)
+    batch(google_example, {"insertDimension": {"range": {
+        "sheetId": 0, "dimension": "COLUMNS", "startIndex": 1, "endIndex": 2}}})
+    with pytest.raises(SheetChangedError, match="header of column 2"):
+        sheet.write_back(report, {})
+
+
+def test_submission_appended_during_the_sync_is_left_for_the_next_run(
+        google_example: str, emulator_env: Emulator) -> None:
+    sheet = GoogleSheet(url(google_example), session=authorized_session(retry=FAST))
+    report = validate(sheet.read(), QUESTIONNAIRE)
+    put_raw(google_example, "A17", "nouvelle réponse")
+    put_raw(google_example, "E17", "pas-une-adresse")
+    sheet.write_back(report, {})
+    rows = emulator_env.sheet_values(google_example, WS)
+    assert rows[16][:1] == ["nouvelle réponse"] and len(rows[16]) == 5  # no status yet
+    assert "note" not in cells(emulator_env, google_example)["E17"]
+
+
+def test_values_we_write_are_text_never_formulas(google_example: str,
+                                                 emulator_env: Emulator) -> None:
+    put_raw(google_example, "B3", "=1+1")  # a site name that looks like a formula
+    sync_once(google_example, {3: "=IMPORTXML(\"http://example.com\", \"//a\")"})
+    grid = cells(emulator_env, google_example)
+    link = next(c for ref, c in grid.items() if ref.endswith("3")
+                and c.get("userEnteredValue", {}).get("stringValue", "").startswith("=IMPORTXML"))
+    assert link["userEnteredValue"] == {"stringValue": "=IMPORTXML(\"http://example.com\", \"//a\")"}
+    problems = cells(emulator_env, google_example, PROBLEMS_SHEET)
+    assert all("formulaValue" not in c.get("userEnteredValue", {}) for c in problems.values())
+
+
+def test_problems_sheet_is_replaced_not_appended(google_example: str,
+                                                 emulator_env: Emulator) -> None:
+    sync_once(google_example)
+    first = emulator_env.sheet_values(google_example, PROBLEMS_SHEET)
+    put_raw(google_example, "E8", "jardin.lilas@exemple.fr")
+    sync_once(google_example)
+    second = emulator_env.sheet_values(google_example, PROBLEMS_SHEET)
+    assert len(second) == len(first) - 1
+    assert not any(row[1] == "E8" for row in second)
+
+
+def test_split_batches_give_the_same_sheet(google_example: str, emulator_env: Emulator,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    sync_once(google_example)
+    single = cells(emulator_env, google_example)
+    single_problems = emulator_env.sheet_values(google_example, PROBLEMS_SHEET)
+    emulator_env.reset()
+    emulator_env.load_xlsx(feedback_example(), google_example)
+    monkeypatch.setattr(feedback_gsheets, "MAX_BODY", 4_000)
+    monkeypatch.setattr(feedback_gsheets, "CHUNK", 1_000)
+    sheet = sync_once(google_example)
+    assert sheet.api_requests() > 3
+    assert cells(emulator_env, google_example) == single
+    assert emulator_env.sheet_values(google_example, PROBLEMS_SHEET) == single_problems
+
+
+def feedback_example():
+    from impactsheets.resources import data_path
+
+    return data_path("examples", "reponses-effets-sociaux.xlsx")
+
+
+def test_batches_cut_in_order_under_the_limit() -> None:
+    requests = [{"n": i, "pad": "x" * 50} for i in range(10)]
+    cut = batches(requests, limit=200)
+    assert [r["n"] for b in cut for r in b] == list(range(10))
+    assert len(cut) > 1 and all(len(b) >= 1 for b in cut)
+    assert batches([], limit=200) == []
+    assert batches(requests) == [requests]
+
+
+def big_sheet(emu: Emulator, key: str, rows: int, bad_every: int) -> None:
+    """``rows`` answers made from the example's valid rows, one invalid row every ``bad_every``."""
+    from impactsheets.sources import read_table
+
+    emu.load_xlsx(feedback_example(), "1Scratch0000000000000000000")
+    grid = emu.sheet_values("1Scratch0000000000000000000", WS)
+    report = validate(read_table(feedback_example()), QUESTIONNAIRE)
+    good = [grid[r.row - 1] for r in report.responses if not r.problems]
+    bad = [grid[r.row - 1] for r in report.responses if r.errors]
+    many = [grid[0]]
+    for i in range(rows):
+        row = list((bad if i % bad_every == bad_every - 1 else good)[i % 3 % len(good)])
+        row[1] = f"{row[1]} {i}"  # distinct sites
+        many.append(row)
+    emu.load_values(key, {WS: many})
+
+
+def test_3500_rows_in_three_requests_then_two(emulator_env: Emulator, fast_retries: None) -> None:
+    key = "1BigSheet000000000000000000000000000"
+    big_sheet(emulator_env, key, 3500, bad_every=50)
+    first = sync_once(key, worksheet=WS, source=key)
+    assert first.api_requests() == 3
+    rows = emulator_env.sheet_values(key, WS)
+    assert len(rows) == 3501 and rows[-2][-1] == "OK" and "erreur" in rows[-1][-2]
+    assert len(emulator_env.sheet_values(key, PROBLEMS_SHEET)) > 70
+    again = sync_once(key, worksheet=WS, source=key)
+    assert again.api_requests() == 2
