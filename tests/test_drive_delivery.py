@@ -1,0 +1,62 @@
+"""Drive delivery against the emulator: create, update in place, no duplicates, clear errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from impactsheets.delivery.drive import DriveFolder
+from impactsheets.emulator import Emulator
+from impactsheets.errors import SheetAccessError
+from impactsheets.google.auth import EMULATOR_ACCOUNT
+
+
+@pytest.fixture
+def folder(emulator_env: Emulator, fast_retries: None) -> str:
+    return emulator_env.create_folder("Rapports")
+
+
+def test_create_then_update_keeps_the_id_and_link(emulator_env: Emulator, folder: str) -> None:
+    drive = DriveFolder(folder)
+    first = drive.upload("arsenal.pdf", b"%PDF-1 v1", None)
+    assert first.drive_id and first.link == f"https://drive.google.com/file/d/{first.drive_id}/view?usp=drivesdk"
+    second = drive.upload("arsenal.pdf", b"%PDF-1 v2", first.drive_id)
+    assert (second.drive_id, second.link) == (first.drive_id, first.link)
+    assert emulator_env.file_content(first.drive_id) == b"%PDF-1 v2"
+    assert drive.api_requests() == 3  # one listing, one create, one update
+    methods = [(r["method"], r["path"]) for r in emulator_env.requests()]
+    assert methods[0] == ("GET", "/drive/v3/files")
+    assert methods[1][0] == "POST" and methods[2][0] == "PATCH"
+
+
+def test_a_file_of_the_same_name_is_reused_when_the_state_was_lost(emulator_env: Emulator,
+                                                                   folder: str) -> None:
+    kept = DriveFolder(folder).upload("arsenal.pdf", b"%PDF v1", None)
+    again = DriveFolder(folder).upload("arsenal.pdf", b"%PDF v2", None)  # a new run, no state
+    assert again.drive_id == kept.drive_id
+    assert [f["id"] for f in emulator_env.drive_files(folder)] == [kept.drive_id]
+
+
+def test_a_stale_previous_id_falls_back_to_the_name_or_a_new_file(emulator_env: Emulator,
+                                                                  folder: str) -> None:
+    other = emulator_env.create_folder("Ailleurs")
+    stray = DriveFolder(other).upload("arsenal.pdf", b"%PDF elsewhere", None)
+    made = DriveFolder(folder).upload("arsenal.pdf", b"%PDF v1", stray.drive_id)
+    assert made.drive_id != stray.drive_id  # a file outside the folder is never touched
+    assert emulator_env.file_content(stray.drive_id) == b"%PDF elsewhere"
+    assert len(emulator_env.drive_files(folder)) == 1
+
+
+def test_missing_folder_is_a_clear_error(emulator_env: Emulator, fast_retries: None) -> None:
+    drive = DriveFolder("1NoSuchFolder000000000000")
+    with pytest.raises(SheetAccessError) as exc:
+        drive.upload("arsenal.pdf", b"%PDF", None)
+    assert str(exc.value) == (
+        f"Drive folder 1NoSuchFolder000000000000 not found or not shared with {EMULATOR_ACCOUNT}: "
+        "share it with that address (Content manager on a Shared drive, or Editor)")
+    assert exc.value.exit_code == 5
+
+
+def test_transient_drive_errors_are_retried(emulator_env: Emulator, folder: str) -> None:
+    emulator_env.inject(503, times=2, method="POST", path_regex="/upload/drive/v3/files$")
+    made = DriveFolder(folder).upload("arsenal.pdf", b"%PDF", None)
+    assert [f["id"] for f in emulator_env.drive_files(folder)] == [made.drive_id]
