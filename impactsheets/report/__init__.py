@@ -9,17 +9,15 @@ True
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from impactsheets.files import atomic_write
 from impactsheets.questionnaire import Questionnaire
 from impactsheets.report.compose import ReportModel, compose
 from impactsheets.report.naming import slugify, unique_slugs
-from impactsheets.report.pdf import to_pdf
 from impactsheets.report.template import Template, load_template
 
 if TYPE_CHECKING:  # validation imports report.french: no import cycle at run time
@@ -44,6 +42,7 @@ class RenderedReport:
 def render_site(response: Response, questionnaire: Questionnaire,
                 template: Template | str | Path = "default") -> bytes:
     """One site's PDF report (deterministic: same answers and template, same bytes)."""
+    from impactsheets.report.pdf import to_pdf  # reportlab loads only when rendering
     if not isinstance(template, Template):
         template = load_template(template)
     return to_pdf(compose(response, questionnaire, template), template)
@@ -71,20 +70,9 @@ def render_reports(report: ValidationReport, questionnaire: Questionnaire, out_d
         slug = slug_of[id(response)]
         result = RenderedReport(response.row, response.site, slug, None, response.errors > 0)
         try:
-            _write_atomic(folder / f"{slug}.pdf", render_site(response, questionnaire, loaded))
+            atomic_write(folder / f"{slug}.pdf", render_site(response, questionnaire, loaded))
             result.path = folder / f"{slug}.pdf"
         except Exception as exc:  # one site's failure must not stop the others
             result.error = f"{type(exc).__name__}: {exc}"
         results.append(result)
     return results
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
