@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
@@ -35,9 +36,21 @@ from impactsheets.sources import Table
 from impactsheets.validation import ValidationReport
 
 
+def xlsx_safe(text: str) -> str:
+    """Text that an XLSX cell can hold: a vertical tab (Excel's line break) becomes a line
+    break, other control characters are removed (the source file itself is never changed).
+
+    >>> xlsx_safe("Ly\x0bon\x07")
+    'Ly\non'
+    """
+    return ILLEGAL_CHARACTERS_RE.sub("", text.replace("\x0b", "\n"))
+
+
 def _set_text(sheet: Worksheet, row: int, column: int, value: object) -> None:
     """Write a value as literal text (never a formula, whatever its first character)."""
     cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        value = xlsx_safe(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
@@ -111,7 +124,8 @@ def annotate_workbook(source: Path, report: ValidationReport, out: Path, table: 
         colour = COLOURS[mark.severity]
         cell.fill = PatternFill(fill_type="solid", start_color=colour, end_color=colour)
         previous = cell.comment.text + "\n\n" if cell.comment else ""
-        cell.comment = Comment(previous + mark.note, "impactsheets", width=320, height=140)
+        cell.comment = Comment(xlsx_safe(previous + mark.note), "impactsheets", width=320,
+                               height=140)
     for row, (status, problems) in status_by_row(report).items():
         _set_text(sheet, row, status_column, status)
         _set_text(sheet, row, problems_column, problems)

@@ -109,9 +109,22 @@ def fill(text: str, resolve: Resolver, require_some: bool = True) -> str | None:
         out = PLACEHOLDER.sub(one, chunk)
         return None if missing else out
 
+    # One pass over the template's own text: answers put in are never scanned again, so an
+    # answer that looks like "{contact_email}" or "[x]" prints as typed.
+    parts: list[str] = []
+    position = 0
+    for m in _OPTIONAL.finditer(text):
+        before = sub(text[position:m.start()])
+        if before is None:
+            return None
+        parts += [before, sub(m.group(1)) or ""]
+        position = m.end()
+    rest = sub(text[position:])
+    if rest is None:
+        return None
+    result = "".join([*parts, rest])
     has_slots = require_some and bool(PLACEHOLDER.search(text))
-    result = sub(_OPTIONAL.sub(lambda m: sub(m.group(1)) or "", text))
-    return None if result is None or (has_slots and filled == 0) else result
+    return None if has_slots and filled == 0 else result
 
 
 def french_date(when: date) -> str:

@@ -11,6 +11,7 @@ records (a multi-line quoted cell stays one row).
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from impactsheets.errors import SourceError
@@ -37,7 +38,9 @@ def read_csv(path: Path) -> Table:
         raise SourceError(f"{path}: unknown text encoding (expected UTF-8)")
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
-    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
+    # newline="" keeps line breaks inside quoted answers and splits records only on \r\n, \r
+    # or \n (str.splitlines would also split on U+2028, form feeds, vertical tabs…).
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         records = list(reader)
     except csv.Error as exc:

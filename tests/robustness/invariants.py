@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from impactsheets.feedback import NOTE_MARK, PROBLEMS_SHEET
+from impactsheets.feedback.workbook import xlsx_safe
 from impactsheets.questionnaire import normalize_label
 from impactsheets.validation import TOOL_COLUMNS
 
@@ -51,10 +52,12 @@ def original_cells(source: Path, table: Any) -> dict[tuple[int, int], Any]:
     for column, header in enumerate(table.headers, start=1):
         if header:
             cells[(1, column)] = header
+    # A CSV's annotated copy is a new workbook: XLSX cannot hold control characters, so the
+    # documented representation (feedback.workbook.xlsx_safe) is what must be found there.
     for row in table.rows:
         for column, value in enumerate(row.cells, start=1):
             if value is not None:
-                cells[(row.number, column)] = value
+                cells[(row.number, column)] = xlsx_safe(value) if isinstance(value, str) else value
     return cells
 
 
