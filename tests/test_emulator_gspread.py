@@ -223,17 +223,18 @@ def test_append_grows_the_grid_and_out_of_grid_writes_fail(emulator_env: Emulato
     ws.append_row(["new"], value_input_option="RAW")
     ws = gc.open_by_key(KEY).sheet1
     assert ws.row_count == 1001 and ws.acell("A1001").value == "new"
-    with pytest.raises(gspread.exceptions.APIError, match="exceeds grid limits"):
+    with pytest.raises(SheetAccessError, match=r"HTTP 400: Range \(S!A1002\) exceeds grid limits"):
         ws.update([["x"]], "A1002")
 
 
 def test_unknown_batch_request_is_a_400(emulator_env: Emulator) -> None:
     emulator_env.load_values(KEY, {"S": [["a"]]})
     gc, _ = _client()
-    with pytest.raises(gspread.exceptions.APIError) as exc:
+    with pytest.raises(SheetAccessError) as exc:
         gc.open_by_key(KEY).batch_update({"requests": [{"frobnicate": {}}]})
-    assert exc.value.response.status_code == 400
-    assert "frobnicate" in exc.value.response.json()["error"]["message"]
+    assert str(exc.value) == (
+        f"Google API POST /v4/spreadsheets/{KEY}:batchUpdate failed: HTTP 400: Invalid JSON "
+        "payload received. Unknown name \"frobnicate\" at 'requests[0]': Cannot find field.")
 
 
 def _multipart(meta: dict, content: bytes, mime: str) -> tuple[bytes, str]:

@@ -135,7 +135,11 @@ def _is_idempotent(method: str, url: str) -> bool:
     path = urlsplit(url).path
     if method in ("GET", "HEAD", "PUT", "DELETE", "OPTIONS"):
         return True
-    if method == "POST" and (path.endswith(":append") or re.search(r"/drive/v\d/files$", path)):
+    # Not safe to resend after a timeout or a dropped connection, since Google may already have
+    # applied them: appends, file creations, and batchUpdate (its addSheet would fail the second
+    # time). The next run re-reads the sheet and converges instead.
+    if method == "POST" and (path.endswith((":append", ":batchUpdate"))
+                             or re.search(r"/drive/v\d/files$", path)):
         return False
     return method != "POST" or "/v4/spreadsheets" in path
 
@@ -269,6 +273,18 @@ class GoogleSession(AuthorizedSession):
             raise SheetAccessError(
                 f"Drive file or folder not found: {ident} (or not shared with {self.account})"
             )
+        raise SheetAccessError(
+            f"Google API {method} {_short_path(url)} failed: HTTP {status}: {_error_text(resp)}"
+        )
+
+
+def _error_text(resp: requests.Response) -> str:
+    """Google's error message on one line (never the raw body), at most 200 characters."""
+    try:
+        message = str(resp.json()["error"]["message"])
+    except (ValueError, KeyError, TypeError):
+        message = resp.reason or "error"
+    return " ".join(message.split())[:200]
 
 
 def _retry_after(resp: requests.Response) -> float | None:
