@@ -7,7 +7,6 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import gspread
 import pytest
 import requests
 from openpyxl import Workbook
