@@ -19,10 +19,9 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from impactsheets.errors import QuestionnaireError
 from impactsheets.resources import data_path
+from impactsheets.yamlfile import LineMapping, YamlError, load_yaml
 
 TYPES = (
     "short_text", "long_text", "integer", "decimal", "single_choice",
@@ -153,44 +152,6 @@ class Questionnaire:
         return self.by_id[question_id]
 
 
-# --------------------------------------------------------------------------- YAML with lines
-
-
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader whose mappings remember the line of each key (1-based)."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    loader.flatten_mapping(node)
-    mapping = _Mapping()
-    mapping.line = node.start_mark.line + 1
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in mapping:
-            raise yaml.MarkedYAMLError(
-                problem=f"duplicate key {key!r}", problem_mark=key_node.start_mark
-            )
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.lines[key] = key_node.start_mark.line + 1
-    return mapping
-
-
-class _Mapping(dict[str, Any]):
-    line: int
-    lines: dict[str, int]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.line = 0
-        self.lines = {}
-
-    def line_of(self, key: str) -> int:
-        return self.lines.get(key, self.line)
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 class _Builder:
     """Turns the parsed YAML into the model, raising errors that name file and line."""
 
@@ -200,8 +161,8 @@ class _Builder:
     def fail(self, line: int, problem: str) -> QuestionnaireError:
         return QuestionnaireError(f"{self.path}, line {line}: {problem}")
 
-    def mapping(self, node: Any, where: str, line: int, allowed: set[str]) -> _Mapping:
-        if not isinstance(node, _Mapping):
+    def mapping(self, node: Any, where: str, line: int, allowed: set[str]) -> LineMapping:
+        if not isinstance(node, LineMapping):
             raise self.fail(line, f"{where} must be a mapping of keys to values")
         for key in node:
             if key not in allowed:
@@ -211,7 +172,7 @@ class _Builder:
                 )
         return node
 
-    def text(self, node: _Mapping, key: str, where: str, required: bool = True) -> str:
+    def text(self, node: LineMapping, key: str, where: str, required: bool = True) -> str:
         value = node.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
@@ -221,7 +182,7 @@ class _Builder:
             raise self.fail(node.line_of(key), f"{where}: {key!r} must be text")
         return str(value)
 
-    def strings(self, node: _Mapping, key: str, where: str) -> tuple[str, ...]:
+    def strings(self, node: LineMapping, key: str, where: str) -> tuple[str, ...]:
         value = node.get(key, [])
         if isinstance(value, str):
             value = [value]
@@ -229,7 +190,7 @@ class _Builder:
             raise self.fail(node.line_of(key), f"{where}: {key!r} must be a list of text")
         return tuple(str(v) for v in value)
 
-    def number(self, node: _Mapping, key: str, where: str) -> float | None:
+    def number(self, node: LineMapping, key: str, where: str) -> float | None:
         value = node.get(key)
         if value is None:
             return None
@@ -237,7 +198,7 @@ class _Builder:
             raise self.fail(node.line_of(key), f"{where}: {key!r} must be a number")
         return value
 
-    def flag(self, node: _Mapping, key: str, where: str) -> bool:
+    def flag(self, node: LineMapping, key: str, where: str) -> bool:
         value = node.get(key, False)
         if not isinstance(value, bool):
             raise self.fail(node.line_of(key), f"{where}: {key!r} must be true or false")
@@ -263,7 +224,7 @@ class _Builder:
             ))
         return tuple(result)
 
-    def condition(self, node: _Mapping, key: str, where: str) -> Condition | None:
+    def condition(self, node: LineMapping, key: str, where: str) -> Condition | None:
         raw = node.get(key)
         if raw is None:
             return None
@@ -303,13 +264,9 @@ def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
     except (OSError, UnicodeDecodeError) as exc:
         raise QuestionnaireError(f"{name}: cannot read the questionnaire ({exc})") from None
     try:
-        raw = yaml.load(text, Loader=_LineLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        raise QuestionnaireError(f"{name}, line {line}: YAML syntax error: {exc.problem}") from None
-    except yaml.YAMLError as exc:
-        raise QuestionnaireError(f"{name}: YAML syntax error: {exc}") from None
+        raw = load_yaml(text, name)
+    except YamlError as exc:
+        raise QuestionnaireError(f"{name}, line {exc.line}: YAML syntax error: {exc.problem}") from None
     questionnaire = _build(raw, _Builder(name))
     questionnaire.path = name
     questionnaire.fingerprint_text = text
@@ -318,8 +275,8 @@ def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
 
 def _build(raw: Any, b: _Builder) -> Questionnaire:
     top = b.mapping(raw, "the questionnaire", 1, _TOP_KEYS)
-    lists_node = top.get("choice_lists") or _Mapping()
-    if not isinstance(lists_node, _Mapping):
+    lists_node = top.get("choice_lists") or LineMapping()
+    if not isinstance(lists_node, LineMapping):
         raise b.fail(top.line_of("choice_lists"), "choice_lists must be a mapping")
     lists = {name: b.choices(items, f"choice list {name!r}", lists_node.line_of(name))
              for name, items in lists_node.items()}
@@ -351,7 +308,7 @@ def _build(raw: Any, b: _Builder) -> Questionnaire:
             if cond is not None:
                 _check_condition(cond, question, by_id, b)
 
-    timestamp = b.mapping(top.get("timestamp") or _Mapping(), "timestamp",
+    timestamp = b.mapping(top.get("timestamp") or LineMapping(), "timestamp",
                           top.line_of("timestamp"), {"header", "aliases"})
     ts_headers = (b.text(timestamp, "header", "timestamp", required=False) or "Horodateur",
                   *b.strings(timestamp, "aliases", "timestamp"))
@@ -371,7 +328,7 @@ def _build(raw: Any, b: _Builder) -> Questionnaire:
 
 
 def _question(item: Any, b: _Builder, lists: dict[str, tuple[Choice, ...]], line: int) -> Question:
-    named = isinstance(item, _Mapping) and isinstance(item.get("id"), str)
+    named = isinstance(item, LineMapping) and isinstance(item.get("id"), str)
     where = f"question {item['id']!r}" if named else "a question"
     node = b.mapping(item, where, line, _QUESTION_KEYS)
     qid = b.text(node, "id", where)
@@ -443,7 +400,7 @@ def _check_condition(cond: Condition, question: Question, by_id: dict[str, Quest
                                     f"question, {target.id!r} is {target.type}")
 
 
-def _parts(top: _Mapping, b: _Builder, by_id: dict[str, Question]) -> tuple[Part, ...]:
+def _parts(top: LineMapping, b: _Builder, by_id: dict[str, Question]) -> tuple[Part, ...]:
     raw = top.get("parts") or []
     if not isinstance(raw, list):
         raise b.fail(top.line_of("parts"), "'parts' must be a list")

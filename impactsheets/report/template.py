@@ -15,12 +15,10 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from impactsheets.errors import TemplateError
 from impactsheets.resources import data_path
+from impactsheets.yamlfile import LineMapping, YamlError, load_yaml
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 FILTERS = ("ou", "de", "les", "des")
@@ -33,35 +31,7 @@ _LABELS = ("title", "identity", "answered", "intensity", "keywords", "provisiona
 _COLORS = ("primary", "accent", "text", "muted", "quote_background", "tag_background", "rule")
 
 
-class _Map(dict[str, Any]):
-    """A YAML mapping that remembers the file and line of itself and of each key."""
 
-    file: str = ""
-    line: int = 0
-    lines: dict[str, int]
-
-    def line_of(self, key: str) -> int:
-        return self.lines.get(key, self.line)
-
-
-class _Loader(yaml.SafeLoader):
-    source = ""
-
-
-def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
-    result = _Map()
-    result.file, result.line, result.lines = loader.source, node.start_mark.line + 1, {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if isinstance(key, bool):
-            raise TemplateError(f"{loader.source}:{key_node.start_mark.line + 1}: YAML reads "
-                                f"{key_node.value!r} as true/false here; put it in quotes")
-        result[str(key)] = loader.construct_object(value_node, deep=True)
-        result.lines[str(key)] = key_node.start_mark.line + 1
-    return result
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
 
 
 @dataclass(frozen=True)
@@ -148,22 +118,16 @@ def _locate(name_or_path: str | Path) -> Path:
     return path
 
 
-def _read_chain(path: Path, seen: set[Path]) -> tuple[_Map, list[Path]]:
+def _read_chain(path: Path, seen: set[Path]) -> tuple[LineMapping, list[Path]]:
     """The template's mapping merged over the one it extends, and every file read."""
     if path.resolve() in seen:
         raise TemplateError(f"{path}: 'extends' loops back to this template")
     seen.add(path.resolve())
-    loader = _Loader(path.read_text(encoding="utf-8"))
-    loader.source = str(path)
     try:
-        raw = loader.get_single_data()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise TemplateError(f"{path}{line}: invalid YAML ({getattr(exc, 'problem', exc)})") from None
-    finally:
-        loader.dispose()
-    if not isinstance(raw, _Map):
+        raw = load_yaml(path.read_text(encoding="utf-8"), str(path))
+    except YamlError as exc:
+        raise TemplateError(f"{path}:{exc.line}: invalid YAML ({exc.problem})") from None
+    if not isinstance(raw, LineMapping):
         raise TemplateError(f"{path}:1: a template must be a mapping")
     _check_keys(raw, _TOP_KEYS, "the template")
     files = [path]
@@ -176,8 +140,8 @@ def _read_chain(path: Path, seen: set[Path]) -> tuple[_Map, list[Path]]:
     return _merge(base, raw), base_files + files
 
 
-def _merge(base: _Map, over: _Map) -> _Map:
-    merged = _Map(base)
+def _merge(base: LineMapping, over: LineMapping) -> LineMapping:
+    merged = LineMapping(base)
     merged.file, merged.line, merged.lines = over.file, over.line, {**base.lines, **over.lines}
     for key, value in over.items():
         if key in ("labels", "style", "topics", "choices") and isinstance(base.get(key), dict):
@@ -187,26 +151,26 @@ def _merge(base: _Map, over: _Map) -> _Map:
     return merged
 
 
-def _fail(node: _Map, key: str | None, message: str) -> TemplateError:
+def _fail(node: LineMapping, key: str | None, message: str) -> TemplateError:
     line = node.line_of(key) if key else node.line
     return TemplateError(f"{node.file}:{line}: {message}")
 
 
-def _check_keys(node: _Map, allowed: set[str], where: str) -> None:
+def _check_keys(node: LineMapping, allowed: set[str], where: str) -> None:
     for key in node:
         if key not in allowed:
             raise _fail(node, key, f"unknown key {key!r} in {where} "
                                    f"(known: {', '.join(sorted(allowed))})")
 
 
-def _mapping(node: _Map, key: str, where: str) -> _Map:
-    value = node.get(key, _Map())
+def _mapping(node: LineMapping, key: str, where: str) -> LineMapping:
+    value = node.get(key, LineMapping())
     if not isinstance(value, dict):
         raise _fail(node, key, f"'{key}' of {where} must be a mapping")
-    return value if isinstance(value, _Map) else _Map(value)
+    return value if isinstance(value, LineMapping) else LineMapping(value)
 
 
-def _string(node: _Map, key: str, where: str) -> str:
+def _string(node: LineMapping, key: str, where: str) -> str:
     value = node.get(key)
     if not isinstance(value, str | int | float) or isinstance(value, bool):
         raise _fail(node, key, f"'{key}' of {where} must be a text")
@@ -214,7 +178,7 @@ def _string(node: _Map, key: str, where: str) -> str:
     return str(value)
 
 
-def _check_placeholders(node: _Map, key: str, text: str) -> None:
+def _check_placeholders(node: LineMapping, key: str, text: str) -> None:
     if text.count("[") != text.count("]"):
         raise _fail(node, key, f"unbalanced [ ] in {text!r}")
     for inner in PLACEHOLDER.findall(text):
@@ -226,7 +190,7 @@ def _check_placeholders(node: _Map, key: str, text: str) -> None:
         raise _fail(node, key, f"unbalanced {{ }} in {text!r}")
 
 
-def _build(raw: _Map, path: Path, digest: str) -> Template:
+def _build(raw: LineMapping, path: Path, digest: str) -> Template:
     labels_node = _mapping(raw, "labels", "the template")
     labels = {k: _string(labels_node, k, "labels") for k in labels_node}
     for key in _LABELS:
@@ -244,14 +208,14 @@ def _build(raw: _Map, path: Path, digest: str) -> Template:
                     fingerprint=f"{name}@{version}+{digest}")
 
 
-def _as_map(node: _Map, key: str) -> _Map:
+def _as_map(node: LineMapping, key: str) -> LineMapping:
     value = node[key]
-    if not isinstance(value, _Map):
+    if not isinstance(value, LineMapping):
         raise _fail(node, key, f"{key!r} must be a mapping")
     return value
 
 
-def _topic(node: _Map, tid: str) -> TopicTemplate:
+def _topic(node: LineMapping, tid: str) -> TopicTemplate:
     _check_keys(node, _TOPIC_KEYS, f"topic {tid!r}")
     raw = node.get("sentences", [])
     if not isinstance(raw, list):
@@ -261,7 +225,7 @@ def _topic(node: _Map, tid: str) -> TopicTemplate:
         if isinstance(item, str):
             _check_placeholders(node, "sentences", item)
             sentences.append(Sentence(text=item, file=node.file, line=node.line_of("sentences")))
-        elif isinstance(item, _Map):
+        elif isinstance(item, LineMapping):
             sentences.append(_sentence(item, tid))
         else:
             raise _fail(node, "sentences", f"topic {tid!r}: a sentence is a text or a mapping")
@@ -276,7 +240,7 @@ def _topic(node: _Map, tid: str) -> TopicTemplate:
         quotes=tuple(quotes) if quotes is not None else None)
 
 
-def _sentence(node: _Map, tid: str) -> Sentence:
+def _sentence(node: LineMapping, tid: str) -> Sentence:
     where = f"a sentence of topic {tid!r}"
     _check_keys(node, _SENTENCE_KEYS, where)
     text = {k: _string(node, k, where) for k in ("text", "zero", "one", "many", "default")
@@ -299,7 +263,7 @@ def _sentence(node: _Map, tid: str) -> Sentence:
                     line=node.line)
 
 
-def _style(raw: _Map, folder: Path) -> Style:
+def _style(raw: LineMapping, folder: Path) -> Style:
     node = _mapping(raw, "style", "the template")
     fonts_node = _mapping(node, "fonts", "style")
     fonts = {}
