@@ -62,6 +62,7 @@ from impactsheets.sources.gsheets import (
     SheetInfo,
     a1_sheet,
     api_get,
+    api_message,
     clean_value,
     effective_cell,
     google_session,
@@ -176,19 +177,35 @@ class GoogleSheet:
         return self._table
 
     def write_back(self, report: ValidationReport, links: dict[int, str]) -> None:
-        """Show ``report`` and ``links`` in the sheet; no request at all when nothing differs."""
+        """Show ``report`` and ``links`` in the sheet; no request at all when nothing differs.
+
+        A batchUpdate whose answer was lost (timeout) is retried by the transport; if that
+        retry is refused because the first attempt had been applied (the problems worksheet
+        already exists...), the state is read again and the remaining changes sent, once.
+        """
         assert self._table is not None, "read() first"
-        grid, problems = self._fetch()
-        check_unchanged(self._table, grid)
-        requests = plan(self._table, grid, problems, report, links,
-                        {s.sheet_id for s in self._sheets or []})
+        for attempt in range(2):
+            grid, problems = self._fetch()
+            check_unchanged(self._table, grid)
+            requests = plan(self._table, grid, problems, report, links,
+                            {s.sheet_id for s in self._sheets or []})
+            if self._send(requests, replan_allowed=attempt == 0):
+                return
+            self._sheets = None  # list every worksheet again: ours may have been added
+
+    def _send(self, requests: list[dict[str, Any]], replan_allowed: bool) -> bool:
+        """POST the batches; False when a retried batch was refused and a re-plan may fix it."""
         for batch in batches(requests, MAX_BODY):
+            retries = self._session.retries
             body = json.dumps({"requests": batch}, ensure_ascii=False).encode()
             resp = self._session.post(f"{SHEETS_API}/{self._key}:batchUpdate", data=body,
                                       headers={"Content-Type": "application/json; charset=UTF-8"})
+            if resp.status_code == 400 and self._session.retries > retries and replan_allowed:
+                return False
             if not resp.ok:
                 raise SheetAccessError(f"spreadsheet {self._key}: Google refused the write-back "
-                                       f"(HTTP {resp.status_code}: {resp.text[:200]})")
+                                       f"(HTTP {resp.status_code}: {api_message(resp)})")
+        return True
 
     def _fetch(self) -> tuple[Grid, Grid | None]:
         """Request (2): the current grid of our worksheet and of the problems worksheet."""

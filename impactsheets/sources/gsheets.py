@@ -19,7 +19,7 @@ Errors are the transport's one-line :class:`SheetAccessError` (not shared, not f
 exit 5) and :class:`ConfigError` (bad credentials: exit 4).
 
 >>> table = read_google_sheet("https://docs.google.com/spreadsheets/d/KEY/edit#gid=0")  # doctest: +SKIP
->>> table.rows[0].number
+>>> table.rows[0].number                                                         # doctest: +SKIP
 2
 """
 
@@ -130,11 +130,11 @@ def api_get(session: GoogleSession, url: str, params: dict[str, Any] | list[tupl
     resp = session.get(url, params=params)
     if not resp.ok:
         raise SheetAccessError(f"{what}: Google answered HTTP {resp.status_code} "
-                               f"({_api_message(resp)})")
+                               f"({api_message(resp)})")
     return resp.json()
 
 
-def _api_message(resp: Any) -> str:
+def api_message(resp: Any) -> str:
     try:
         return str(resp.json()["error"]["message"]).splitlines()[0][:200]
     except (ValueError, KeyError, TypeError, IndexError):
@@ -159,11 +159,11 @@ def read_named(session: GoogleSession, key: str, title: str) -> Table | None:
         f"{SHEETS_API}/{key}/values/{quote(a1_sheet(title), safe='')}",
         params={"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
                 "majorDimension": "ROWS"})
-    if resp.status_code == 400 and "parse range" in _api_message(resp):
+    if resp.status_code == 400 and "parse range" in api_message(resp):
         return None
     if not resp.ok:
         raise SheetAccessError(f"spreadsheet {key}: Google answered HTTP {resp.status_code} "
-                               f"({_api_message(resp)})")
+                               f"({api_message(resp)})")
     return table_from_values(resp.json().get("values") or [], title)
 
 
