@@ -51,6 +51,7 @@ def test_corpus_is_big_enough() -> None:
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_bad_input(case: dict[str, Any], tmp_path: Path) -> None:
     expect = case.get("expect", {})
+    record("bad_input", case=case["id"])
     (tmp_path / "in").mkdir()
     source = build_source(case, tmp_path / "in")
     original = source.read_bytes()
@@ -94,7 +95,6 @@ def test_bad_input(case: dict[str, Any], tmp_path: Path) -> None:
     assert source.read_bytes() == original  # the source is never modified
     outside = written_outside(before, tree(tmp_path), ("out/",))
     assert outside == [], outside
-    record("bad_input", case=case["id"], traceback=False)
 
 
 def _check_outputs(case: dict[str, Any], source: Path, out: Path,

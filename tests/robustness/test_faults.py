@@ -91,20 +91,11 @@ def check_converged(emu: Emulator, tmp_path: Path, folder: str, before: list[lis
     assert PROBLEMS_SHEET in emu.sheet_titles(KEY)
 
 
-WRITE_BACK_RETRY_BUG = (
-    "BUG: a write-back batchUpdate that times out after Google applied it is retried "
-    "(transport._is_idempotent says POST :batchUpdate is idempotent); the retry's addSheet "
-    "'Problèmes détectés' fails with HTTP 400 and the run stops with a multi-line raw JSON "
-    "message (the next run does converge)")
-
-
 def _cases() -> list[Any]:
     cases = []
     for call in CALLS:
-        for kind in KINDS:
-            marks = [pytest.mark.xfail(strict=True, reason=WRITE_BACK_RETRY_BUG)] \
-                if (call, kind) == ("write-back", "slow") else []
-            cases.append(pytest.param(call, kind, id=f"{call}-{kind}", marks=marks))
+        for kind in KINDS:  # (write-back, slow) was a bug: retried batchUpdate, fixed in 679d414
+            cases.append(pytest.param(call, kind, id=f"{call}-{kind}"))
     return cases
 
 
