@@ -61,6 +61,7 @@ from impactsheets.sources.gsheets import (
     SHEETS_API,
     SheetInfo,
     a1_sheet,
+    answered,
     api_get,
     api_message,
     clean_value,
@@ -198,8 +199,10 @@ class GoogleSheet:
         for batch in batches(requests, MAX_BODY):
             retries = self._session.retries
             body = json.dumps({"requests": batch}, ensure_ascii=False).encode()
-            resp = self._session.post(f"{SHEETS_API}/{self._key}:batchUpdate", data=body,
-                                      headers={"Content-Type": "application/json; charset=UTF-8"})
+            with answered(self._session, 400):
+                resp = self._session.post(
+                    f"{SHEETS_API}/{self._key}:batchUpdate", data=body,
+                    headers={"Content-Type": "application/json; charset=UTF-8"})
             if resp.status_code == 400 and self._session.retries > retries and replan_allowed:
                 return False
             if not resp.ok:

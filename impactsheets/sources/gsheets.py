@@ -26,6 +26,8 @@ exit 5) and :class:`ConfigError` (bad credentials: exit 4).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,6 +76,17 @@ class SheetInfo:
         grid = props.get("gridProperties") or {}
         return cls(int(props.get("sheetId", 0)), str(props.get("title", "")),
                    int(grid.get("rowCount", 0)), int(grid.get("columnCount", 0)))
+
+
+@contextmanager
+def answered(session: GoogleSession, *statuses: int) -> Iterator[GoogleSession]:
+    """Let ``statuses`` come back as answers (not exceptions) for the calls made inside."""
+    saved = session.passthrough_statuses
+    session.passthrough_statuses = saved | frozenset(statuses)
+    try:
+        yield session
+    finally:
+        session.passthrough_statuses = saved
 
 
 def a1_sheet(title: str) -> str:
@@ -155,10 +168,11 @@ def missing_worksheet(key: str, wanted: str, sheets: list[SheetInfo]) -> SheetAc
 
 def read_named(session: GoogleSession, key: str, title: str) -> Table | None:
     """One ``values.get`` on worksheet ``title``; None when there is no such worksheet."""
-    resp = session.get(
-        f"{SHEETS_API}/{key}/values/{quote(a1_sheet(title), safe='')}",
-        params={"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
-                "majorDimension": "ROWS"})
+    with answered(session, 400):
+        resp = session.get(
+            f"{SHEETS_API}/{key}/values/{quote(a1_sheet(title), safe='')}",
+            params={"valueRenderOption": "UNFORMATTED_VALUE",
+                    "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "ROWS"})
     if resp.status_code == 400 and "parse range" in api_message(resp):
         return None
     if not resp.ok:
