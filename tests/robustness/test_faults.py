@@ -154,12 +154,16 @@ def test_killed_sync_converges_every_time(emulator_env: Emulator, tmp_path: Path
     kills = int(os.environ.get("IMPACTSHEETS_SOAK_KILLS", "15"))
     rng = random.Random(6)
     command = [sys.executable, str(ROOT / "sync.py"), "--config", str(config_path)]
+    state = tmp_path / "out" / "state.sqlite"
+    started = time.monotonic()  # one full run (nothing rendered yet) sets the kill window
+    subprocess.run(command, env=env, capture_output=True, timeout=120, check=True)
+    window = time.monotonic() - started
     for attempt in range(kills):
-        if attempt % 4 == 0:  # now and then, forget the state: every report and upload redone
-            (tmp_path / "out" / "state.sqlite").unlink(missing_ok=True)
+        if attempt % 2 == 0:  # forget the state: every report and upload is redone
+            state.unlink(missing_ok=True)
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.PIPE)
-        delay = rng.uniform(0.2, 2.5)
+        delay = rng.uniform(0.05, window)
         try:
             process.wait(timeout=delay)
         except subprocess.TimeoutExpired:
