@@ -1,0 +1,65 @@
+"""One sync in a fresh process, measured: ``python benchmarks/sync_child.py CONFIG.json``.
+
+Used by ``benchmarks/run.py`` so that the sync's peak memory is its own (the runner holds
+big tables). Prints one JSON object on stdout: the run summary, the wall time of
+``run_sync``, the peak RSS of this process and of its largest render worker
+(``getrusage``), and every Google API request body size seen by the HTTP transport
+(the emulator logs requests but not their size).
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def _watch_request_bodies() -> list[dict[str, object]]:
+    """Record method, path and body size of every request the Google transport sends."""
+    seen: list[dict[str, object]] = []
+    try:
+        from requests.adapters import HTTPAdapter
+    except ImportError:
+        return seen
+    original = HTTPAdapter.send
+
+    def send(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        body = request.body
+        size = len(body) if isinstance(body, bytes | str) else 0
+        seen.append({"method": request.method, "url": request.url.split("?")[0][-120:],
+                     "bytes": size})
+        return original(self, request, *args, **kwargs)
+
+    HTTPAdapter.send = send  # type: ignore[method-assign]
+    return seen
+
+
+def main() -> None:
+    spec = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    bodies = _watch_request_bodies()
+    from impactsheets.config import SyncConfig
+    from impactsheets.sync import SyncOptions, run_sync
+
+    config = SyncConfig.from_dict(spec["config"], "benchmark")
+    started = time.perf_counter()
+    summary = run_sync(config, SyncOptions(full=spec.get("full", False), jobs=spec.get("jobs")))
+    wall = time.perf_counter() - started
+    result = {
+        "summary": summary.to_json(),
+        "wall_s": wall,
+        "maxrss_self_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "maxrss_workers_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        "requests": bodies,
+    }
+    result["summary"].pop("failures", None) if not summary.failures else None
+    print(json.dumps(result, default=str))
+
+
+if __name__ == "__main__":
+    main()
