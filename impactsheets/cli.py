@@ -23,7 +23,10 @@ import click
 
 from impactsheets import __version__
 from impactsheets.errors import (
-    EXIT_CANNOT_RUN, EXIT_DATA_ERRORS, EXIT_REPORTS_FAILED, ImpactsheetsError,
+    EXIT_CANNOT_RUN,
+    EXIT_DATA_ERRORS,
+    EXIT_REPORTS_FAILED,
+    ImpactsheetsError,
 )
 from impactsheets.validation import ValidationReport
 
@@ -206,19 +209,28 @@ def sync(config_path: str | None, full: bool, dry_run: bool, jobs: int | None,
     click.echo(
         f"{'dry run: ' if dry_run else ''}{summary.responses} responses ({summary.with_problems} with "
         f"errors); rendered {summary.rendered}, unchanged {summary.skipped}, failed "
-        f"{summary.failed}, uploaded {summary.uploaded}; {summary.api_requests} API requests "
-        f"in {summary.duration_s:.1f} s.", err=True)
+        f"{summary.failed}, uploaded {summary.uploaded}; {summary.api_requests} Sheets and "
+        f"{summary.drive_requests} Drive requests in {summary.duration_s:.1f} s.", err=True)
     if summary.failed:
         sys.exit(EXIT_REPORTS_FAILED)
 
 
 def _configure_logging() -> None:
-    """Line-based logs on stderr (quiet under cron: warnings and errors only)."""
+    """Line-based logs of impactsheets on stderr (quiet under cron: warnings and errors only).
+
+    Other libraries' log records (urllib3 retries…) are not shown: the tool's own messages
+    say what matters, on one line.
+    """
     import logging
 
-    level = logging.INFO if sys.stderr.isatty() else logging.WARNING
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(message)s",
-                        stream=sys.stderr)
+    logging.getLogger().addHandler(logging.NullHandler())
+    ours = logging.getLogger("impactsheets")
+    if not ours.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        ours.addHandler(handler)
+        ours.propagate = False
+    ours.setLevel(logging.INFO if sys.stderr.isatty() else logging.WARNING)
 
 
 class _progress:

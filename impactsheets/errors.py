@@ -54,6 +54,10 @@ class SheetAccessError(ImpactsheetsError):
     exit_code = EXIT_SHEET_ACCESS
 
 
+class SheetChangedError(SheetAccessError):
+    """The sheet moved under us between the read and the write-back; nothing was written."""
+
+
 class LockedError(ImpactsheetsError):
     """Another sync run holds the lock."""
 

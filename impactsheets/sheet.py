@@ -59,11 +59,13 @@ class LocalSheet:
         return 0
 
 
-def open_sheet(source: str, worksheet: str | None, out_dir: Path,
-               credentials: dict[str, str | None] | None = None) -> ResponseSheet:
+def open_sheet(source: str, worksheet: str | None, out_dir: Path, *,
+               service_account_file: str | None = None, oauth_client_file: str | None = None,
+               token_file: str | None = None) -> ResponseSheet:
     """The backend for ``source``: a Google Sheets URL/key or a local file path."""
     if is_google_sheet(source):
         from impactsheets.feedback.gsheets import GoogleSheet
 
-        return GoogleSheet(source, worksheet, **(credentials or {}))
+        return GoogleSheet(source, worksheet, service_account_file=service_account_file,
+                           oauth_client_file=oauth_client_file, token_file=token_file)
     return LocalSheet(Path(source), worksheet, out_dir)

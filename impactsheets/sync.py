@@ -35,7 +35,7 @@ from impactsheets.questionnaire import Questionnaire, load_questionnaire, normal
 from impactsheets.report.naming import unique_slugs
 from impactsheets.report.parallel import render_many
 from impactsheets.report.template import load_template
-from impactsheets.sheet import ResponseSheet, open_sheet
+from impactsheets.sheet import LocalSheet, ResponseSheet, open_sheet
 from impactsheets.state import SiteState, StateStore, fingerprint
 from impactsheets.validation import Response, validate
 
@@ -68,7 +68,9 @@ class RunSummary:
     skipped: int = 0
     failed: int = 0
     uploaded: int = 0
-    api_requests: int = 0
+    api_requests: int = 0  # Google Sheets requests (read + write-back)
+    drive_requests: int = 0
+    write_back: str = ""  # "done", "skipped: …" or "off"
     duration_s: float = 0.0
     dry_run: bool = False
     would_render: list[str] = field(default_factory=list)
@@ -153,10 +155,9 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
     questionnaire = load_questionnaire(config.questionnaire)
     template = load_template(config.template)
     versions = fingerprint(questionnaire.fingerprint_text, template.fingerprint)
-    sheet: ResponseSheet = open_sheet(config.source, config.worksheet, out, {
-        "service_account_file": config.service_account_file,
-        "oauth_client_file": config.oauth_client_file, "token_file": config.token_file,
-    } if not Path(config.source).suffix else None)
+    sheet: ResponseSheet = open_sheet(
+        config.source, config.worksheet, out, service_account_file=config.service_account_file,
+        oauth_client_file=config.oauth_client_file, token_file=config.token_file)
     table = sheet.read()
     report = validate(table, questionnaire)
     counts = report.summary()
@@ -184,8 +185,10 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
                 delivered[plan.response.row] = Delivered(plan.previous.link or plan.pdf_name,
                                                          plan.previous.drive_id, plan.pdf_name)
         links = _links(report.current, delivered, summary)
-        if config.write_back:
-            sheet.write_back(report, links)
+        if not isinstance(sheet, LocalSheet):  # a shared sheet gets Drive links, not local paths
+            links = {row: link for row, link in links.items()
+                     if link.startswith(("http://", "https://", "Échec"))}
+        summary.write_back = _write_back(sheet, report, links) if config.write_back else "off"
         entries = [_entry(r, delivered.get(r.row)) for r in report.current]
         write_index(out, entries, f"{questionnaire.title} — rapports par lieu")
         if config.zip:
@@ -196,6 +199,18 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
     summary.duration_s = round(time.monotonic() - started, 3)
     write_json(out / "summary.json", summary.to_json())
     return summary
+
+
+def _write_back(sheet: ResponseSheet, report: Any, links: dict[int, str]) -> str:
+    """Write back; a sheet edited during the run is left for the next run, not an error."""
+    from impactsheets.errors import SheetChangedError
+
+    try:
+        sheet.write_back(report, links)
+    except SheetChangedError as exc:
+        log.warning("%s", exc)
+        return f"skipped: {exc}"
+    return "done"
 
 
 def _render_and_deliver(config: SyncConfig, options: SyncOptions, todo: list[_Plan],
@@ -233,6 +248,8 @@ def _render_and_deliver(config: SyncConfig, options: SyncOptions, todo: list[_Pl
                       plan.response.row, error)
         if options.progress:
             options.progress(done, len(todo), plan.slug)
+    if uploader is not None:
+        summary.drive_requests = uploader.api_requests()
     return delivered
 
 

@@ -98,15 +98,10 @@ def test_key_material_never_appears_in_output(kind: str, tmp_path: Path, pem: st
             assert secrets_in(path.read_bytes().decode("utf-8", "replace"), pem) == [], path
 
 
-TOKEN_BUG = ("BUG: a failed token fetch (google.auth TransportError/RefreshError: network down, "
-             "DNS failure, revoked key) is not mapped by GoogleSession.request: the sync dies "
-             "with a Python traceback instead of a one-line error and exit 4/5")
-
-
 @pytest.mark.parametrize("kind", [
-    pytest.param("sa", marks=pytest.mark.xfail(strict=True, reason=TOKEN_BUG)),
+    "sa",
     "broken",
-    pytest.param("user", marks=pytest.mark.xfail(strict=True, reason=TOKEN_BUG)),
+    "user",
 ])
 def test_credential_failures_are_one_clear_line(kind: str, tmp_path: Path, pem: str,
                                                monkeypatch: pytest.MonkeyPatch) -> None:

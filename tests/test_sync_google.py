@@ -40,8 +40,10 @@ def test_sync_writes_back_exactly_then_a_second_run_costs_two_requests(
     assert result.exit_code == 0, result.output
     assert first["rendered"] == REPORTS and first["api_requests"] <= 3
     headers = emulator_env.sheet_values(google_example, WS)[0]
-    assert headers[-3:] == ["Statut", "Problèmes", "Rapport PDF"]
-    marks = marked(cells(emulator_env, google_example), len(headers) - 2)
+    # Without Drive delivery the shared sheet gets no local file paths: no "Rapport PDF" column.
+    assert headers[-2:] == ["Statut", "Problèmes"]
+    assert "Rapport PDF" not in headers
+    marks = marked(cells(emulator_env, google_example), headers.index("Statut") + 1)
     assert {ref: colour_hex(c) for ref, c in marks.items()} == {
         ref: COLOURS[severity] for ref, severity in EXPECTED_MARKS.items()}
     assert all(c["note"].startswith(NOTE_MARK) for c in marks.values())

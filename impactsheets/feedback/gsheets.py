@@ -39,7 +39,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from impactsheets.errors import SheetAccessError
+from impactsheets.errors import SheetAccessError, SheetChangedError
 from impactsheets.feedback import (
     COLOURS,
     NOTE_LIMIT,
@@ -80,10 +80,6 @@ _TOOL = frozenset(normalize_label(h) for h in TOOL_COLUMNS)
 _SEP = "\n\n"
 _GRID_FIELDS = (f"sheets(properties({PROPERTIES}),data(startRow,startColumn,rowData.values("
                 "note,effectiveValue,userEnteredFormat(backgroundColor,backgroundColorStyle))))")
-
-
-class SheetChangedError(SheetAccessError):
-    """The sheet moved under us between the read and the write-back; nothing was written."""
 
 
 def rgb(hex_colour: str) -> dict[str, float]:

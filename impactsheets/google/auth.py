@@ -143,7 +143,8 @@ def _cached_user_token(cache: Path, scopes: list[str]) -> Any:
 
 
 def credentials_from_file(
-    path: str | Path, scopes: list[str], *, interactive: bool = True
+    path: str | Path, scopes: list[str], *, interactive: bool = True,
+    token_file: str | Path | None = None,
 ) -> google.auth.credentials.Credentials:
     """Credentials from a key file of any supported type; :class:`ConfigError` otherwise."""
     path = Path(path).expanduser()
@@ -159,7 +160,8 @@ def credentials_from_file(
     if kind == "authorized_user":
         return _user_credentials(info, scopes, path)
     if "installed" in info or "web" in info:
-        return _oauth_flow(path, scopes, token_path(), interactive)
+        cache = Path(token_file).expanduser() if token_file else token_path()
+        return _oauth_flow(path, scopes, cache, interactive)
     raise ConfigError(
         f"unsupported credentials file type in {path}: expected a service-account key, "
         "an authorized_user file or OAuth client secrets"
@@ -171,19 +173,24 @@ def load_credentials(
     *,
     drive: bool = False,
     interactive: bool = True,
+    token_file: str | Path | None = None,
 ) -> google.auth.credentials.Credentials:
-    """Resolve credentials in the documented order (see module docstring)."""
+    """Resolve credentials in the documented order (see module docstring).
+
+    ``token_file`` overrides where the user OAuth token is cached (default: :func:`token_path`).
+    """
     from .transport import emulator_url
 
     if emulator_url() is not None:
         return EmulatorCredentials()
     scopes = scopes_for(drive)
     if credentials_path:
-        return credentials_from_file(credentials_path, scopes, interactive=interactive)
+        return credentials_from_file(credentials_path, scopes, interactive=interactive,
+                                     token_file=token_file)
     env = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
     if env:
-        return credentials_from_file(env, scopes, interactive=interactive)
-    cached = token_path()
+        return credentials_from_file(env, scopes, interactive=interactive, token_file=token_file)
+    cached = Path(token_file).expanduser() if token_file else token_path()
     if cached.exists():
         creds = _cached_user_token(cached, scopes)
         if creds is not None:

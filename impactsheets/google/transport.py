@@ -30,6 +30,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import requests
+from google.auth.exceptions import RefreshError
+from google.auth.exceptions import TransportError as AuthTransportError
 from google.auth.transport.requests import AuthorizedSession
 from requests.adapters import HTTPAdapter
 
@@ -208,8 +210,12 @@ class GoogleSession(AuthorizedSession):
             self.api_requests += 1
             try:
                 resp = super().request(method, url, data=data, headers=headers, timeout=timeout, **kwargs)
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                unsent = isinstance(exc, requests.ConnectTimeout)
+            except RefreshError:
+                raise ConfigError("Google refused to issue an access token for these credentials: "
+                                  "check the key file or log in again") from None
+            except (requests.ConnectionError, requests.Timeout, AuthTransportError) as exc:
+                # No token means the request itself was never sent: safe to retry.
+                unsent = isinstance(exc, requests.ConnectTimeout | AuthTransportError)
                 what = "timed out" if isinstance(exc, requests.Timeout) else "connection failed"
                 self._notify(method, url, None)
                 if last or not (idempotent or unsent):
@@ -310,12 +316,14 @@ def authorized_session(
     retry: RetryPolicy | None = None,
     timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
     interactive: bool = False,
+    token_file: str | Path | None = None,
     **kwargs: Any,
 ) -> GoogleSession:
     """The authorized session for Sheets/Drive (emulator-aware, retrying, with timeouts)."""
     base = emulator_url()
     if credentials is None:
-        credentials = load_credentials(credentials_path, drive=drive, interactive=interactive)
+        credentials = load_credentials(credentials_path, drive=drive, interactive=interactive,
+                                       token_file=token_file)
     return GoogleSession(credentials, retry=retry, timeout=timeout, emulator_base=base, **kwargs)
 
 

@@ -26,6 +26,7 @@ exit 5) and :class:`ConfigError` (bad credentials: exit 4).
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,12 +55,13 @@ def google_session(*, service_account_file: str | None = None,
                    drive: bool = False, **kwargs: Any) -> GoogleSession:
     """The transport session for these credentials (the emulator when it is configured).
 
-    ``token_file`` is accepted for the configuration's sake; the OAuth token cache is the one
-    :mod:`impactsheets.google.auth` manages (``~/.config/impactsheets/token.json``).
+    ``token_file`` is where a user OAuth token is cached (default
+    ``~/.config/impactsheets/token.json``); the browser consent runs only on a terminal.
     """
-    del token_file  # see the docstring: auth.load_credentials has no token-file parameter yet
     path = None if emulator_url() else (service_account_file or oauth_client_file)
-    return authorized_session(Path(path) if path else None, drive=drive, **kwargs)
+    kwargs.setdefault("interactive", sys.stdin is not None and sys.stdin.isatty())
+    return authorized_session(Path(path) if path else None, drive=drive, token_file=token_file,
+                              **kwargs)
 
 
 @dataclass(slots=True)
