@@ -70,6 +70,13 @@ def test_characters_the_font_lacks_do_not_crash(questionnaire):
     assert "« Super fête" in text and "ok" in text
 
 
+def test_words_in_a_script_the_font_lacks_are_marked_not_silently_lost(questionnaire):
+    comment = "Accueil des familles : שלום עולם et مرحبا بكم chaque jeudi."
+    text = pdf_text(render_site(site(capacite_nombre=2, capacite_commentaire=comment),
+                                questionnaire, "default"))
+    assert "« Accueil des familles : […] et […] chaque jeudi. »" in text
+
+
 def test_provisional_footer(questionnaire):
     from impactsheets.validation import ERROR, Problem
 

@@ -89,22 +89,38 @@ def _coverage(family: str) -> frozenset[int]:
 
 
 def safe_text(text: str, covered: frozenset[int]) -> str:
-    """Text the font can draw: missing characters replaced by a near equivalent or dropped.
+    """Text the font can draw: missing characters replaced by a near equivalent or dropped;
+    words in a script the font lacks (Arabic, Hebrew, CJK…) become the editorial mark "[…]",
+    so the reader sees that something was left out.
 
-    >>> safe_text("Bravo 🎉 œuvre 🎉.", frozenset(map(ord, "Bravo œuvre.")))
+    >>> safe_text("Bravo 🎉 œuvre 🎉.", frozenset(map(ord, "Bravo œuvre.[]…")))
     'Bravo œuvre.'
+    >>> safe_text("Merci שלום עולם !", frozenset(map(ord, "Merci ![]…")))
+    'Merci […] !'
     """
-    out, dropped = [], False
+    out: list[str] = []
+    dropped = in_foreign_run = False
     for char in text:
         if ord(char) in covered or char in "\n\t":
-            out.append(char)
+            if not (in_foreign_run and char == " "):
+                in_foreign_run = False
+                out.append(char)
             continue
         alternative = _REPLACEMENTS.get(char) or unicodedata.normalize("NFKD", char)
         kept = "".join(c for c in alternative if ord(c) in covered)
+        if not kept and unicodedata.category(char).startswith("L"):
+            if not in_foreign_run:
+                out.append(_OMITTED)
+                in_foreign_run = True
+            continue
         dropped = dropped or not kept
         out.append(kept)
     result = "".join(out)
+    result = re.sub(r"\[…\](?=\S)", "[…] ", result)
     return re.sub(r"(?<=\S) +(?=[.,])| (?= )", "", result) if dropped else result
+
+
+_OMITTED = "[…]"
 
 
 class _Styles:
