@@ -97,26 +97,24 @@ def safe_text(text: str, covered: frozenset[int]) -> str:
     'Bravo œuvre.'
     >>> safe_text("Merci שלום עולם !", frozenset(map(ord, "Merci ![]…")))
     'Merci […] !'
+    >>> safe_text("Aide ܐ.", frozenset(map(ord, "Aide .[]…")))
+    'Aide […].'
     """
     out: list[str] = []
-    dropped = in_foreign_run = False
+    dropped = False
     for char in text:
         if ord(char) in covered or char in "\n\t":
-            if not (in_foreign_run and char == " "):
-                in_foreign_run = False
-                out.append(char)
+            out.append(char)
             continue
         alternative = _REPLACEMENTS.get(char) or unicodedata.normalize("NFKD", char)
         kept = "".join(c for c in alternative if ord(c) in covered)
         if not kept and unicodedata.category(char).startswith("L"):
-            if not in_foreign_run:
+            if not out or out[-1] != _OMITTED:
                 out.append(_OMITTED)
-                in_foreign_run = True
             continue
         dropped = dropped or not kept
         out.append(kept)
-    result = "".join(out)
-    result = re.sub(r"\[…\](?=\S)", "[…] ", result)
+    result = re.sub(r"\[…\](?:\s+\[…\])+", _OMITTED, "".join(out))  # one mark per passage
     return re.sub(r"(?<=\S) +(?=[.,])| (?= )", "", result) if dropped else result
 
 
