@@ -161,7 +161,8 @@ class _Filler:
         if isinstance(answer, Selection):
             labels = [self.t.choice_label(qid, v) or question.choice(v).report
                       for v in answer.values]
-            others = [french.inclusive(french.fragment(o)) for o in answer.others]
+            others = [french.inclusive(french.fragment(o)) for o in answer.others
+                      if not french.is_filler(o)]  # "«", "/", "x": nothing to print
             return [french.inclusive(x) for x in labels] + [o for o in others if o]
         if answer is None or answer == "":
             return []
@@ -250,12 +251,14 @@ def _texts(s: Sentence) -> list[str]:
 
 
 def quote_text(text: str) -> str:
-    """A site's own comment, kept as typed but with French spacing; paragraphs kept.
+    """A site's own comment, kept as typed but with French spacing; paragraphs kept, and
+    stray punctuation opening a paragraph (". suite", ", et") dropped.
 
-    >>> quote_text("festivals ...)  \\n\\n Merci !")
-    'festivals...)\\nMerci\u202f!'
+    >>> quote_text("festivals ...)  \\n\\n Merci !"), quote_text(", .00")
+    ('festivals...)\\nMerci\u202f!', '00')
     """
-    paragraphs = [french.typography(p) for p in french.printable(text).split("\n")]
+    paragraphs = [french.typography(p.lstrip(" .,;:"))
+                  for p in french.printable(text).split("\n")]
     return "\n".join(p for p in paragraphs if p)
 
 
