@@ -11,7 +11,7 @@ import copy
 from typing import Any
 
 from .a1 import A1Error, A1Range, format_range, parse_range, quote_sheet
-from .fields import MaskError, apply_mask, parse_mask
+from .fields import Mask, MaskError, apply_mask, parse_mask
 from .store import ApiError, Sheet, Spreadsheet, Store
 from .values import (
     effective_value,
@@ -128,31 +128,53 @@ def _deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def cell_data(cell: dict[str, Any], ss: Spreadsheet) -> dict[str, Any]:
-    """A stored cell in the API ``CellData`` shape (with computed members)."""
+def cell_data(cell: dict[str, Any], ss: Spreadsheet,
+              wanted: frozenset[str] | None = None) -> dict[str, Any]:
+    """A stored cell in the API ``CellData`` shape (with computed members).
+
+    ``wanted`` lists the members a field mask keeps (None: all); the others are not computed,
+    which keeps large grid reads fast. The masked result is the same either way.
+    """
+    def want(key: str) -> bool:
+        return wanted is None or key in wanted
+
     out: dict[str, Any] = {}
-    locale = ss.properties["locale"]
     uev = cell.get("userEnteredValue")
     if uev:
-        out["userEnteredValue"] = value_for_api(uev)
-        ev = effective_value(cell)
-        if ev is not None:
-            out["effectiveValue"] = value_for_api(ev)
-        fv = formatted_value(cell, locale)
-        if fv is not None:
-            out["formattedValue"] = fv
+        if want("userEnteredValue"):
+            out["userEnteredValue"] = value_for_api(uev)
+        if want("effectiveValue"):
+            ev = effective_value(cell)
+            if ev is not None:
+                out["effectiveValue"] = value_for_api(ev)
+        if want("formattedValue"):
+            fv = formatted_value(cell, ss.properties["locale"])
+            if fv is not None:
+                out["formattedValue"] = fv
     fmt = cell.get("userEnteredFormat")
-    if fmt:
+    if fmt and (want("userEnteredFormat") or want("effectiveFormat")):
         out["userEnteredFormat"] = _style_colors(fmt)
-    if uev or fmt:
+    if (uev or fmt) and want("effectiveFormat"):
         out["effectiveFormat"] = _deep_merge(ss.properties["defaultFormat"], out.get("userEnteredFormat", {}))
     for key in ("note", "dataValidation", "hyperlink", "textFormatRuns"):
-        if key in cell:
+        if key in cell and want(key):
             out[key] = copy.deepcopy(cell[key])
     return out
 
 
-def grid_data(ss: Spreadsheet, box: Box) -> dict[str, Any]:
+def _cell_fields(mask: Mask | None) -> frozenset[str] | None:
+    """The CellData members a ``fields`` mask selects in grid data (None: every member)."""
+    node: Any = mask
+    for key in ("sheets", "data", "rowData", "values"):
+        if not node or "*" in node:
+            return None
+        node = node.get(key)
+        if node is None:
+            return frozenset()
+    return frozenset(node) if node and "*" not in node else None
+
+
+def grid_data(ss: Spreadsheet, box: Box, wanted: frozenset[str] | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {}
     if box.r0:
         data["startRow"] = box.r0
@@ -160,7 +182,8 @@ def grid_data(ss: Spreadsheet, box: Box) -> dict[str, Any]:
         data["startColumn"] = box.c0
     rows = []
     for r in range(box.r0, box.r1):
-        rows.append({"values": [cell_data(box.sheet.cell(r, c), ss) for c in range(box.c0, box.c1)]})
+        rows.append({"values": [cell_data(box.sheet.cell(r, c), ss, wanted)
+                                for c in range(box.c0, box.c1)]})
     data["rowData"] = rows
     data["rowMetadata"] = [{"pixelSize": 21} for _ in range(box.r0, box.r1)]
     data["columnMetadata"] = [{"pixelSize": 100} for _ in range(box.c0, box.c1)]
@@ -201,6 +224,7 @@ def get_spreadsheet(store: Store, key: str, params: Params) -> dict[str, Any]:
     except MaskError as exc:
         raise ApiError(400, f"Invalid field selection {fields}") from exc
     want_data = _bool(params, "includeGridData") or bool(mask and "data" in (mask.get("sheets") or {}))
+    wanted = _cell_fields(mask)
     ranges = params.get("ranges") or []
     sheets_out: list[dict[str, Any]] = []
     if ranges:
@@ -212,13 +236,14 @@ def get_spreadsheet(store: Store, key: str, params: Params) -> dict[str, Any]:
             if sheet.sheet_id in by_sheet:
                 js = sheet_json(sheet)
                 if want_data:
-                    js["data"] = [grid_data(ss, b) for b in by_sheet[sheet.sheet_id][1]]
+                    js["data"] = [grid_data(ss, b, wanted) for b in by_sheet[sheet.sheet_id][1]]
                 sheets_out.append(js)
     else:
         for sheet in ss.sheets:
             js = sheet_json(sheet)
             if want_data:
-                js["data"] = [grid_data(ss, Box(sheet, 0, 0, sheet.row_count, sheet.col_count))]
+                js["data"] = [grid_data(ss, Box(sheet, 0, 0, sheet.row_count, sheet.col_count),
+                                        wanted)]
             sheets_out.append(js)
     out: dict[str, Any] = {
         "spreadsheetId": ss.spreadsheet_id,
