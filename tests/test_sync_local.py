@@ -188,3 +188,26 @@ def test_killed_sync_leaves_no_partial_pdf_and_the_next_run_completes(tmp_path: 
     assert not list(reports.glob(".*"))  # no partial file left
     for pdf in reports.glob("*.pdf"):
         assert PdfReader(pdf).pages, pdf
+
+
+def test_index_and_zip_list_every_current_site(tmp_path: Path) -> None:
+    import csv
+    import zipfile
+
+    config = make_config(tmp_path, zip="true")
+    result, _ = sync(config)
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    with (out / "index.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    assert rows[0] == ["Lieu", "Commune", "Code postal", "Ligne", "Statut", "Rapport", "Lien"]
+    by_site = {r[0]: r for r in rows[1:]}
+    assert len(by_site) == REPORTS
+    assert by_site["Numéripôle (Le)"][1:6] == ["Roubaix", "59100", "2", "OK",
+                                               "reports/numeripole-le.pdf"]
+    assert by_site["L'Usine à Projets"][4] == "4 erreurs"
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert '<a href="reports/numeripole-le.pdf">PDF</a>' in page
+    assert "L&#x27;Usine à Projets" in page
+    with zipfile.ZipFile(out / "rapports.zip") as archive:
+        assert sorted(archive.namelist()) == sorted(p.name for p in (out / "reports").glob("*.pdf"))
