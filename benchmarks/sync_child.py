@@ -3,7 +3,7 @@
 Used by ``benchmarks/run.py`` so that the sync's peak memory is its own (the runner holds
 big tables). Prints one JSON object on stdout: the run summary, the wall time of
 ``run_sync``, the peak RSS of this process and of its largest render worker
-(``getrusage``), and every Google API request body size seen by the HTTP transport
+(``VmHWM``, ``getrusage``), and every Google API request body size seen by the HTTP transport
 (the emulator logs requests but not their size).
 """
 
@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+if str(ROOT) not in sys.path:  # after PYTHONPATH, so a patched copy of the package can be timed
+    sys.path.append(str(ROOT))
 
 
 def _watch_request_bodies() -> list[dict[str, object]]:
@@ -32,12 +32,26 @@ def _watch_request_bodies() -> list[dict[str, object]]:
     def send(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
         body = request.body
         size = len(body) if isinstance(body, bytes | str) else 0
+        started = time.perf_counter()
+        response = original(self, request, *args, **kwargs)
         seen.append({"method": request.method, "url": request.url.split("?")[0][-120:],
-                     "bytes": size})
-        return original(self, request, *args, **kwargs)
+                     "bytes": size, "wait_s": time.perf_counter() - started,
+                     "response_bytes": len(response.content or b"")})
+        return response
 
     HTTPAdapter.send = send  # type: ignore[method-assign]
     return seen
+
+
+def _vm_hwm_kb() -> int:
+    """This process's own peak resident set (kB), from /proc/self/status."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def main() -> None:
@@ -53,7 +67,8 @@ def main() -> None:
     result = {
         "summary": summary.to_json(),
         "wall_s": wall,
-        "maxrss_self_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        # VmHWM, not RUSAGE_SELF: after exec Linux keeps the parent's ru_maxrss if larger.
+        "maxrss_self_kb": _vm_hwm_kb() or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "maxrss_workers_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
         "requests": bodies,
     }
