@@ -9,7 +9,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import generate_table, generate_workbook  # noqa: E402
-
 from impactsheets.sources import read_table  # noqa: E402
 from impactsheets.validation import validate  # noqa: E402
 

@@ -32,7 +32,7 @@ def sync(path: Path):
     return result, summary
 
 
-def test_sync_writes_back_exactly_then_a_second_run_costs_two_requests(
+def test_sync_writes_back_exactly_then_a_second_run_costs_one_request(
         google_example: str, emulator_env: Emulator, tmp_path: Path) -> None:
     before = cells(emulator_env, google_example)
     path = config(tmp_path, url(google_example))
@@ -54,8 +54,8 @@ def test_sync_writes_back_exactly_then_a_second_run_costs_two_requests(
     emulator_env.reset_requests()
     result, second = sync(path)
     assert result.exit_code == 0
-    assert (second["rendered"], second["api_requests"]) == (0, 2)
-    assert [r["method"] for r in emulator_env.requests()] == ["GET", "GET"]
+    assert (second["rendered"], second["api_requests"]) == (0, 1)  # one read shows all is done
+    assert [r["method"] for r in emulator_env.requests()] == ["GET"]
 
 
 def test_drive_delivery_links_updates_and_no_duplicates(

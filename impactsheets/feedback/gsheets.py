@@ -57,7 +57,7 @@ from impactsheets.google.transport import GoogleSession
 from impactsheets.questionnaire import normalize_label
 from impactsheets.sources import Cell, Table
 from impactsheets.sources.gsheets import (
-    PROPERTIES,
+    GRID_FIELDS,
     SHEETS_API,
     SheetInfo,
     a1_sheet,
@@ -78,10 +78,6 @@ COLOUR_FIELD = "userEnteredFormat.backgroundColor"
 OUR_COLOURS = frozenset(COLOURS.values())
 _TOOL = frozenset(normalize_label(h) for h in TOOL_COLUMNS)
 _SEP = "\n\n"
-_GRID_FIELDS = (f"sheets(properties({PROPERTIES}),data(startRow,startColumn,rowData.values("
-                "note,effectiveValue,userEnteredFormat(backgroundColor,backgroundColorStyle))))")
-
-
 def rgb(hex_colour: str) -> dict[str, float]:
     """API colour of a hex RGB string (4 decimals: enough for 8-bit channels).
 
@@ -163,13 +159,15 @@ class GoogleSheet:
         self._key = ""
         self._table: Table | None = None
         self._sheets: list[SheetInfo] | None = None
+        self._read_grids: tuple[Grid, Grid | None] | None = None
 
     def api_requests(self) -> int:
         return self._session.api_requests
 
     def read(self) -> Table:
-        self._key, self._table, self._sheets = read_worksheet(self._session, self.source,
-                                                              self.worksheet)
+        self._key, self._table, self._sheets, data = read_worksheet(
+            self._session, self.source, self.worksheet)
+        self._read_grids = self._grids(data) if data is not None else None
         self.name = self._table.name
         return self._table
 
@@ -181,6 +179,12 @@ class GoogleSheet:
         already exists...), the state is read again and the remaining changes sent, once.
         """
         assert self._table is not None, "read() first"
+        ids = {s.sheet_id for s in self._sheets or []}
+        if self._read_grids is not None:  # the read brought notes and colours: if the sheet
+            grid, problems = self._read_grids  # already shows everything, no request at all
+            self._read_grids = None
+            if not plan(self._table, grid, problems, report, links, ids):
+                return
         for attempt in range(2):
             grid, problems = self._fetch()
             check_unchanged(self._table, grid)
@@ -210,12 +214,18 @@ class GoogleSheet:
         """Request (2): the current grid of our worksheet and of the problems worksheet."""
         assert self._table is not None
         title = str(self._table.meta["worksheet"])
-        params: list[tuple[str, str]] = [("fields", _GRID_FIELDS)]
+        params: list[tuple[str, str]] = [("fields", GRID_FIELDS)]
         if self._sheets is not None:  # the read listed the worksheets: ask for ours only
             titles = {s.title for s in self._sheets}
             params += [("ranges", a1_sheet(t)) for t in (title, PROBLEMS_SHEET) if t in titles]
         data = api_get(self._session, f"{SHEETS_API}/{self._key}", params,
                        f"spreadsheet {self._key}")
+        return self._grids(data)
+
+    def _grids(self, data: dict[str, Any]) -> tuple[Grid, Grid | None]:
+        """Our worksheet's grid and the problems worksheet's, from a ``spreadsheets.get``."""
+        assert self._table is not None
+        title = str(self._table.meta["worksheet"])
         grids: dict[str, Grid] = {}
         for sheet in data.get("sheets") or []:
             info = SheetInfo.from_api(sheet.get("properties") or {})

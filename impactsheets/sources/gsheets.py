@@ -183,35 +183,42 @@ def read_named(session: GoogleSession, key: str, title: str) -> Table | None:
     return table_from_values(resp.json().get("values") or [], title)
 
 
-def read_by_gid(session: GoogleSession, key: str, gid: int | None) -> tuple[Table, SheetInfo,
-                                                                         list[SheetInfo]]:
-    """One ``spreadsheets.get``: every worksheet's properties and effective values."""
-    data = api_get(session, f"{SHEETS_API}/{key}", {
-        "fields": f"sheets(properties({PROPERTIES}),data(startRow,startColumn,"
-                  "rowData.values.effectiveValue))"}, f"spreadsheet {key}")
+#: What a grid read asks for: values, and the notes and colours that show earlier marks.
+GRID_FIELDS = (f"sheets(properties({PROPERTIES}),data(startRow,startColumn,rowData.values("
+               "note,effectiveValue,userEnteredFormat(backgroundColor,backgroundColorStyle))))")
+
+
+def read_by_gid(session: GoogleSession, key: str, gid: int | None
+                ) -> tuple[Table, list[SheetInfo], dict[str, Any]]:
+    """One ``spreadsheets.get``: every worksheet's properties, values, notes and colours.
+
+    The raw answer is returned too: the write-back plans against it, so a run with nothing
+    to change makes this single request.
+    """
+    data = api_get(session, f"{SHEETS_API}/{key}", {"fields": GRID_FIELDS}, f"spreadsheet {key}")
     sheets = data.get("sheets") or []
     infos = [SheetInfo.from_api(s.get("properties") or {}) for s in sheets]
     for sheet, info in zip(sheets, infos, strict=True):
         if gid is None or info.sheet_id == gid:
             grids = sheet.get("data") or [{}]
             values = [[effective_cell(c) for c in row] for row in grid_rows(grids[0])]
-            return table_from_values(values, info.title), info, infos
+            return table_from_values(values, info.title), infos, data
     raise missing_worksheet(key, f"with gid {gid}", infos)
 
 
 def read_worksheet(session: GoogleSession, spec: str, worksheet: str | None
-                   ) -> tuple[str, Table, list[SheetInfo] | None]:
-    """(key, table, every worksheet's properties when they were fetched anyway)."""
+                   ) -> tuple[str, Table, list[SheetInfo] | None, dict[str, Any] | None]:
+    """(key, table, every worksheet's properties and the raw grid answer when fetched)."""
     key, gid = parse_sheet_spec(spec)
     if worksheet:
         table = read_named(session, key, worksheet)
         if table is not None:
-            return key, _named(table, key), None
+            return key, _named(table, key), None, None
         if not worksheet.strip().isdigit():
             raise missing_worksheet(key, repr(worksheet), sheet_list(session, key))
         gid = int(worksheet)
-    table, _, infos = read_by_gid(session, key, gid)
-    return key, _named(table, key), infos
+    table, infos, data = read_by_gid(session, key, gid)
+    return key, _named(table, key), infos, data
 
 
 def _named(table: Table, key: str) -> Table:

@@ -61,7 +61,7 @@ def main() -> int:
     changed = sum(r.get("answer_cells_changed", 0) for r in cells)
     checked = sum(r.get("answer_cells", 0) for r in cells)
     properties = Counter(r["name"] for r in by_kind.get("property", []))
-    leaks = outcomes.failed and [f for f in outcomes.failed if "security" in f] or []
+    leaks = (outcomes.failed and [f for f in outcomes.failed if "security" in f]) or []
     lines = [
         "impactsheets robustness figures",
         "=" * 31,

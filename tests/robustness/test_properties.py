@@ -9,7 +9,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
 from figures_log import record
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
@@ -55,7 +54,7 @@ sheet_texts = texts.map(lambda t: XLSX_ILLEGAL.sub("", t).replace("\r", ""))
 @st.composite
 def tables(draw: Any) -> Table:
     """A response sheet: known, edited, blank and duplicate headers; ragged rows of any cells."""
-    pool = HEADERS + ["", "Statut", "Problèmes", "Colonne ajoutée"]
+    pool = [*HEADERS, "", "Statut", "Problèmes", "Colonne ajoutée"]
     headers = draw(st.lists(st.one_of(st.sampled_from(pool), texts), max_size=len(HEADERS) + 4))
     if draw(st.booleans()):
         headers = HEADERS + headers  # usually a real layout, with extra damage at the end
