@@ -72,15 +72,11 @@ class Problem:
         return {**asdict(self), "cell": self.cell}
 
 
-@dataclass(slots=True)
-class Response:
-    """One non-blank row: its valid answers, its problems, and whether a newer row replaces it."""
+class _Counts:
+    """``errors`` and ``warnings`` counted over ``self.problems``."""
 
-    row: int
-    answers: dict[str, Answer]
-    problems: list[Problem] = field(default_factory=list)
-    timestamp: datetime | None = None
-    superseded_by: int | None = None
+    __slots__ = ()
+    problems: list[Problem]
 
     @property
     def errors(self) -> int:
@@ -89,6 +85,17 @@ class Response:
     @property
     def warnings(self) -> int:
         return sum(p.severity == WARNING for p in self.problems)
+
+
+@dataclass(slots=True)
+class Response(_Counts):
+    """One non-blank row: its valid answers, its problems, and whether a newer row replaces it."""
+
+    row: int
+    answers: dict[str, Answer]
+    problems: list[Problem] = field(default_factory=list)
+    timestamp: datetime | None = None
+    superseded_by: int | None = None
 
     @property
     def site(self) -> str:
@@ -109,7 +116,7 @@ class Response:
 
 
 @dataclass(slots=True)
-class ValidationReport:
+class ValidationReport(_Counts):
     """All problems of a table, sheet-level ones first, then row by row."""
 
     source: str
@@ -119,14 +126,6 @@ class ValidationReport:
     problems: list[Problem]
     responses: list[Response]
     rows: int = 0
-
-    @property
-    def errors(self) -> int:
-        return sum(p.severity == ERROR for p in self.problems)
-
-    @property
-    def warnings(self) -> int:
-        return sum(p.severity == WARNING for p in self.problems)
 
     @property
     def current(self) -> list[Response]:

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from impactsheets.sources import column_letter
+
 _CELL_RE = re.compile(r"^\$?([A-Za-z]*)\$?([0-9]*)$")
 _PLAIN_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _LOOKS_LIKE_CELL_RE = re.compile(r"^[A-Za-z]{1,3}[0-9]+$|^[RrCc][0-9]*$")
@@ -54,12 +56,7 @@ def index_to_col(index: int) -> str:
     """0 -> ``'A'``, 26 -> ``'AA'``."""
     if index < 0:
         raise A1Error("negative column index")
-    out = ""
-    n = index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+    return column_letter(index)
 
 
 def _split_sheet(text: str) -> tuple[str | None, str | None]:
