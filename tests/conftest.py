@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 
 from impactsheets.emulator import Emulator
 from impactsheets.google.transport import EMULATOR_ENV
+
+# No test may reach a Google host: should a code path ever fall back to Application Default
+# Credentials, google-auth must not probe the GCE metadata server either.
+os.environ["NO_GCE_CHECK"] = "True"
 
 # --- Google emulator fixtures -------------------------------------------------------------
 
