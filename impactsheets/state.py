@@ -55,7 +55,11 @@ def fingerprint(*parts: Any) -> str:
 class StateStore:
     """Read and update site states in a SQLite file created with user-only permissions."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_only: bool = False) -> None:
+        if read_only:  # a dry run: look, never create or change anything
+            uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"  # no -wal/-shm created
+            self.connection = sqlite3.connect(uri, uri=True, isolation_level=None)
+            return
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
             if not path.exists():

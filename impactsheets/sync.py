@@ -165,8 +165,12 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
                          with_problems=counts["with_problems"], superseded=counts["superseded"],
                          errors=counts["errors"], warnings=counts["warnings"],
                          dry_run=options.dry_run, output=str(out))
-    store = StateStore(config.state_path) if not options.dry_run or config.state_path.exists() \
-        else StateStore(Path(":memory:"))
+    if not options.dry_run:
+        store = StateStore(config.state_path)
+    elif config.state_path.exists():
+        store = StateStore(config.state_path, read_only=True)
+    else:
+        store = StateStore(Path(":memory:"))
     try:
         todo, unchanged = _plan(report.current, questionnaire, versions, store.all(), out,
                                 options.full)

@@ -211,3 +211,14 @@ def test_index_and_zip_list_every_current_site(tmp_path: Path) -> None:
     assert "L&#x27;Usine à Projets" in page
     with zipfile.ZipFile(out / "rapports.zip") as archive:
         assert sorted(archive.namelist()) == sorted(p.name for p in (out / "reports").glob("*.pdf"))
+
+
+def test_dry_run_after_a_sync_changes_no_file(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    sync(config)
+    out = tmp_path / "out"
+    before = {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in out.rglob("*")}
+    result, summary = sync(config, "--dry-run")
+    assert result.exit_code == 0
+    assert summary["would_render"] == []
+    assert {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in out.rglob("*")} == before
