@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from factories import valid_answers
 from openpyxl import Workbook
 
 from impactsheets.questionnaire import load_questionnaire
@@ -28,14 +29,7 @@ from impactsheets.questionnaire import load_questionnaire
 QUESTIONNAIRE = load_questionnaire()
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
-BASE_ANSWERS: dict[str, Any] = {
-    "Horodateur": datetime(2026, 3, 2, 9, 41, 55),
-    "site_nom": "La Friche des Possibles", "site_code_postal": "69007",
-    "site_commune": "Lyon", "contact_email": "bonjour@friche.org",
-    "intensite_individuels": 3, "intensite_collectifs": 4, "intensite_territoriaux": 2,
-    "lien_social_publics": "Bénévoles, Publics en difficulté",
-    "capacite_nombre": 2, "capacite_porteurs": "Des bénévoles",
-}
+BASE_ANSWERS: dict[str, Any] = valid_answers()  # the same valid site as the unit tests
 
 
 def load_cases() -> list[dict[str, Any]]:
