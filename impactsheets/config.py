@@ -12,19 +12,20 @@ back silently to something else.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from impactsheets.errors import ConfigError
+from impactsheets.sources import is_google_sheet
 
 #: Where ``impactsheets sync`` looks when no ``--config`` is given.
 DEFAULT_CONFIG = Path("config/sync.yaml")
 CONFIG_ENV = "IMPACTSHEETS_CONFIG"
 _KEYS = {"source", "worksheet", "questionnaire", "template", "output", "state", "write_back",
-         "drive", "credentials", "zip", "jobs", "lock_timeout"}
+         "drive", "credentials", "zip", "jobs"}
 _DRIVE_KEYS = {"folder_id"}
 _CREDENTIAL_KEYS = {"service_account_file", "oauth_client_file", "token_file"}
 
@@ -47,7 +48,6 @@ class SyncConfig:
     zip: bool = False
     jobs: int | None = None
     path: str = "inline"
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def state_path(self) -> Path:
@@ -83,7 +83,7 @@ class SyncConfig:
         for key in ("write_back", "zip"):
             if key in data and not isinstance(data[key], bool):
                 raise ConfigError(f"{path}: {key!r} must be true or false")
-        is_file = not _looks_remote(source)
+        is_file = not is_google_sheet(source)
         questionnaire = data.get("questionnaire")
         template = data.get("template") or "default"
         return cls(
@@ -105,12 +105,6 @@ class SyncConfig:
             jobs=jobs,
             path=path,
         )
-
-
-def _looks_remote(source: str) -> bool:
-    from impactsheets.sources import is_google_sheet
-
-    return is_google_sheet(source)
 
 
 def _path_text(value: Path | None) -> str | None:

@@ -22,6 +22,8 @@ class ResponseSheet(Protocol):
     """What the sync needs from a response sheet."""
 
     name: str
+    #: Whether report links may be local file paths (a local copy) or only URLs (a shared sheet).
+    shows_local_paths: bool
 
     def read(self) -> Table:
         """The answers, with physical row numbers."""
@@ -42,6 +44,7 @@ class LocalSheet:
     def __init__(self, path: Path, worksheet: str | None, out_dir: Path) -> None:
         self.path, self.worksheet, self.out_dir = path, worksheet, out_dir
         self.name = path.name
+        self.shows_local_paths = True
         self._table: Table | None = None
 
     def read(self) -> Table:

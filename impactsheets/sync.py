@@ -35,7 +35,7 @@ from impactsheets.questionnaire import Questionnaire, load_questionnaire, normal
 from impactsheets.report.naming import unique_slugs
 from impactsheets.report.parallel import render_many
 from impactsheets.report.template import load_template
-from impactsheets.sheet import LocalSheet, ResponseSheet, open_sheet
+from impactsheets.sheet import ResponseSheet, open_sheet
 from impactsheets.state import SiteState, StateStore, fingerprint
 from impactsheets.validation import Response, validate
 
@@ -188,10 +188,7 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
             if plan.previous is not None:
                 delivered[plan.response.row] = Delivered(plan.previous.link or plan.pdf_name,
                                                          plan.previous.drive_id, plan.pdf_name)
-        links = _links(report.current, delivered, summary)
-        if not isinstance(sheet, LocalSheet):  # a shared sheet gets Drive links, not local paths
-            links = {row: link for row, link in links.items()
-                     if link.startswith(("http://", "https://", "Échec"))}
+        links = _links(report.current, delivered, summary, sheet.shows_local_paths)
         summary.write_back = _write_back(sheet, report, links) if config.write_back else "off"
         entries = [_entry(r, delivered.get(r.row)) for r in report.current]
         write_index(out, entries, f"{questionnaire.title} — rapports par lieu")
@@ -257,15 +254,18 @@ def _render_and_deliver(config: SyncConfig, options: SyncOptions, todo: list[_Pl
     return delivered
 
 
-def _links(responses: list[Response], delivered: dict[int, Delivered],
-           summary: RunSummary) -> dict[int, str]:
+def _links(responses: list[Response], delivered: dict[int, Delivered], summary: RunSummary,
+           local_paths: bool) -> dict[int, str]:
+    """The "Rapport PDF" cell of each row: its link (a local path only where that makes sense)
+    or why its report failed."""
     failed = {f["row"]: f["error"] for f in summary.failures}
     links = {}
     for response in responses:
+        link = delivered.get(response.row)
         if response.row in failed:
             links[response.row] = f"Échec du rapport : {failed[response.row][:200]}"
-        elif response.row in delivered:
-            links[response.row] = delivered[response.row].link
+        elif link is not None and (local_paths or link.drive_id):
+            links[response.row] = link.link
     return links
 
 

@@ -153,6 +153,7 @@ class GoogleSheet:
                  service_account_file: str | None = None, oauth_client_file: str | None = None,
                  token_file: str | None = None, session: GoogleSession | None = None) -> None:
         self.source, self.worksheet, self.name = source, worksheet, source
+        self.shows_local_paths = False  # others open this sheet: local file paths mean nothing
         self._session = session or google_session(
             service_account_file=service_account_file, oauth_client_file=oauth_client_file,
             token_file=token_file)
