@@ -31,14 +31,15 @@ CHOICE_TYPES = ("single_choice", "multiple_choice")
 YES_NO_CHOICES = (("oui", "Oui"), ("non", "Non"))
 
 _TOP_KEYS = {"id", "title", "version", "language", "site_key", "timestamp", "parts",
-             "choice_lists", "questions"}
+             "choice_lists", "questions", "form"}
 _QUESTION_KEYS = {"id", "header", "aliases", "label", "type", "required", "topic", "choices",
                   "allow_other", "min", "max", "max_length", "pattern", "pattern_hint",
-                  "required_when", "asked_when"}
+                  "required_when", "asked_when", "entry_id"}
 _CHOICE_KEYS = {"value", "label", "report", "aliases", "exclusive"}
 _CONDITION_KEYS = {"question", "equals", "any_of", "answered", "at_least"}
 _PART_KEYS = {"id", "title", "intensity", "topics"}
 _TOPIC_KEYS = {"id", "title"}
+_FORM_KEYS = {"id", "url"}
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
 _SPACES = re.compile(r"\s+")
@@ -100,6 +101,7 @@ class Question:
     pattern_hint: str = ""
     required_when: Condition | None = None
     asked_when: Condition | None = None
+    entry_id: int | None = None  # the Google Form's ``entry.N`` id, for prefilled links
     line: int = 0
 
     @property
@@ -129,6 +131,14 @@ class Part:
     topics: tuple[Topic, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class FormRef:
+    """The Google Form behind the questionnaire: its id and its (responder) URL, if known."""
+
+    id: str = ""
+    url: str = ""
+
+
 @dataclass
 class Questionnaire:
     """A loaded definition. ``questions`` keeps the file's order."""
@@ -140,6 +150,7 @@ class Questionnaire:
     site_key: tuple[str, ...]
     timestamp_headers: tuple[str, ...]
     parts: tuple[Part, ...] = ()
+    form: FormRef | None = None
     path: str = ""
     fingerprint_text: str = field(default="", repr=False)
 
@@ -324,7 +335,22 @@ def _build(raw: Any, b: _Builder) -> Questionnaire:
         site_key=site_key,
         timestamp_headers=ts_headers,
         parts=_parts(top, b, by_id),
+        form=_form(top, b),
     )
+
+
+def _form(top: LineMapping, b: _Builder) -> FormRef | None:
+    """The optional ``form: {id, url}`` section."""
+    if "form" not in top:
+        return None
+    node = b.mapping(top["form"], "form", top.line_of("form"), _FORM_KEYS)
+    form = FormRef(b.text(node, "id", "form", required=False),
+                   b.text(node, "url", "form", required=False))
+    if not (form.id or form.url):
+        raise b.fail(node.line, "form needs an 'id' or a 'url'")
+    if form.url and not form.url.startswith("https://"):
+        raise b.fail(node.line_of("url"), "form: 'url' must start with https://")
+    return form
 
 
 def _question(item: Any, b: _Builder, lists: dict[str, tuple[Choice, ...]], line: int) -> Question:
@@ -361,6 +387,11 @@ def _question(item: Any, b: _Builder, lists: dict[str, tuple[Choice, ...]], line
     if low is not None and high is not None and low > high:
         raise b.fail(node.line_of("min"), f"{where}: min ({low}) is greater than max ({high})")
     max_length = b.number(node, "max_length", where)
+    entry_id = node.get("entry_id")
+    if entry_id is not None and (isinstance(entry_id, bool) or not isinstance(entry_id, int)
+                                 or entry_id <= 0):
+        raise b.fail(node.line_of("entry_id"), f"{where}: 'entry_id' must be a whole number "
+                                               "(the N of the form's entry.N)")
     return Question(
         id=qid,
         header=b.text(node, "header", where),
@@ -378,6 +409,7 @@ def _question(item: Any, b: _Builder, lists: dict[str, tuple[Choice, ...]], line
         pattern_hint=b.text(node, "pattern_hint", where, required=False),
         required_when=b.condition(node, "required_when", where),
         asked_when=b.condition(node, "asked_when", where),
+        entry_id=entry_id,
         line=node.line,
     )
 

@@ -85,3 +85,19 @@ def test_check_accepts_the_default_definition() -> None:
     result = CliRunner().invoke(main, ["questionnaire", "check", str(path)])
     assert result.exit_code == 0
     assert result.stderr == f"{path}: OK (48 questions, effets-sociaux-et-urbains 2026.1)\n"
+
+
+def test_form_and_entry_ids_are_optional_and_checked(tmp_path: Path) -> None:
+    assert load_questionnaire().form is None
+    text = GOOD.replace("questions:\n", "form: {id: 1FAIpQLSe, url: \"https://docs.google.com/"
+                        "forms/d/e/1FAIpQLSe/viewform\"}\nquestions:\n", 1).replace(
+        '    label: "Commune"\n', '    label: "Commune"\n    entry_id: 1234567\n')
+    path = tmp_path / "q.yaml"
+    path.write_text(text, encoding="utf-8")
+    q = load_questionnaire(path)
+    assert q.form is not None and q.form.url.endswith("/viewform") and q.form.id == "1FAIpQLSe"
+    assert q.question("site_commune").entry_id == 1234567
+    assert q.question("site_nom").entry_id is None
+    path.write_text(text.replace("entry_id: 1234567", "entry_id: abc"), encoding="utf-8")
+    with pytest.raises(QuestionnaireError, match="'entry_id' must be a whole number"):
+        load_questionnaire(path)
