@@ -17,7 +17,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -28,7 +28,9 @@ from impactsheets.errors import (
     EXIT_REPORTS_FAILED,
     ImpactsheetsError,
 )
-from impactsheets.validation import ValidationReport
+
+if TYPE_CHECKING:  # a command imports what it needs when it runs: `--help` stays quick
+    from impactsheets.validation import ValidationReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -53,6 +53,52 @@ def test_xlsx_named_worksheet_and_typed_cells(tmp_path: Path) -> None:
     assert table.rows[0].cells == [datetime(2026, 3, 1, 10, 0), "Arsenal", 25000]
     with pytest.raises(SourceError, match="no worksheet named 'Nope'"):
         read_table(path, "Nope")
+
+
+def test_xlsx_cells_keep_their_types_and_places(tmp_path: Path) -> None:
+    """Whole numbers read as int, a date alone as a datetime, blank text as empty; an empty
+    column A and empty rows keep every cell at its sheet position."""
+    book = Workbook()
+    sheet = book.active
+    sheet["B1"], sheet["C1"], sheet["D1"] = "Horodateur", "Nombre", "Note"
+    values = [date(2026, 3, 2), 12.0, 2.5, True, "   ", 1e20, time(10, 30), -7]
+    for column, value in enumerate(values, start=2):  # nothing at all in column A
+        sheet.cell(row=2, column=column, value=value)
+    sheet["B5"] = "après deux lignes vides"
+    sheet["E7"] = "   "  # blank text only: the row reads as empty and, last, is dropped
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+    table = read_table(path)
+    assert table.headers == ["", "Horodateur", "Nombre", "Note"]
+    assert [(r.number, r.cells) for r in table.rows] == [
+        (2, [None, datetime(2026, 3, 2), 12, 2.5, True, None, 1e20, time(10, 30), -7]),
+        (3, []), (4, []), (5, [None, "après deux lignes vides"]),
+    ]
+    cells = table.rows[0].cells
+    assert [type(c) for c in cells[1:5]] == [datetime, int, float, bool]
+    assert type(cells[6]) is float and type(cells[8]) is int
+
+
+@pytest.mark.parametrize("damage", ["truncated", "bit flips", "empty"])
+def test_damaged_xlsx_is_one_clear_error(tmp_path: Path, damage: str) -> None:
+    book = Workbook()
+    book.active.append(HEADERS)
+    for n in range(200):
+        book.active.append([datetime(2026, 3, 1, 10, 0), f"Lieu {n}", 25000 + n])
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+    data = bytearray(path.read_bytes())
+    if damage == "truncated":
+        data = data[: len(data) // 2]
+    elif damage == "bit flips":
+        for i in range(200, len(data), 97):
+            data[i] ^= 0xFF
+    else:
+        data = bytearray()
+    path.write_bytes(bytes(data))
+    with pytest.raises(SourceError) as info:
+        read_table(path)
+    assert str(info.value) == f"{path}: cannot read the workbook (not a valid .xlsx workbook)"
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
