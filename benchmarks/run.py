@@ -256,7 +256,7 @@ def gsheets_backend_present() -> bool:
     import importlib.util
 
     try:
-        spec = importlib.util.find_spec("impactsheets.feedback.gsheets")
+        spec = importlib.util.find_spec("impactsheets.google.sheets")
     except (ImportError, ValueError):
         return False
     return spec is not None
@@ -425,7 +425,7 @@ def bench_syncs(plan: Plan, figures: list[Figure], work: Path, jobs: int) -> dic
     section = f"Sync ({where}, jobs={jobs})"
     with emulator_or_none(backend) as emu:
         if emu is not None:
-            from impactsheets.google.transport import EMULATOR_ENV
+            from impactsheets.google.endpoint import EMULATOR_ENV
 
             env[EMULATOR_ENV] = emu.base_url
         for n in plan.sync_n:

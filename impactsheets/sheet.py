@@ -1,8 +1,8 @@
 """The response sheet the sync reads and annotates, behind one small interface.
 
 Two backends: a local workbook or CSV export (:class:`LocalSheet`, annotated into a copy in
-the output folder) and a Google Sheet (:mod:`impactsheets.sources.gsheets` and
-:mod:`impactsheets.feedback.gsheets`, annotated in place).
+the output folder) and a Google Sheet (:class:`GoogleSheet`, annotated in place: read and
+sent by :mod:`impactsheets.google.sheets`, planned by :mod:`impactsheets.feedback.planner`).
 
 >>> sheet = LocalSheet(Path("examples/reponses-effets-sociaux.xlsx"), None, Path("out"))
 >>> sheet.read().headers[0]
@@ -12,10 +12,16 @@ the output folder) and a Google Sheet (:mod:`impactsheets.sources.gsheets` and
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from impactsheets.errors import SheetChangedError
+from impactsheets.feedback import PROBLEMS_SHEET
 from impactsheets.sources import Table, is_google_sheet, read_table
 from impactsheets.validation import ValidationReport
+
+if TYPE_CHECKING:
+    from impactsheets.google.grid import Grid, SheetInfo
+    from impactsheets.google.transport import GoogleSession
 
 
 class ResponseSheet(Protocol):
@@ -67,8 +73,110 @@ def open_sheet(source: str, worksheet: str | None, out_dir: Path, *,
                token_file: str | None = None) -> ResponseSheet:
     """The backend for ``source``: a Google Sheets URL/key or a local file path."""
     if is_google_sheet(source):
-        from impactsheets.feedback.gsheets import GoogleSheet
-
         return GoogleSheet(source, worksheet, service_account_file=service_account_file,
                            oauth_client_file=oauth_client_file, token_file=token_file)
     return LocalSheet(Path(source), worksheet, out_dir)
+
+
+class GoogleSheet:
+    """A Google Sheet, annotated in place (Google modules are imported only when one is used).
+
+    Requests: (1) the read (:func:`impactsheets.google.sheets.read_worksheet`); (2) right
+    before writing, ONE ``spreadsheets.get`` of the answers and problems worksheets (values,
+    notes, colours); (3) one ``batchUpdate``, skipped when nothing differs (split only past
+    2 MB). When the read (1) already brought notes and colours and the sheet shows everything,
+    (2) and (3) are skipped: one request in all. Request (2) also checks that the header and
+    every row read are unchanged (:func:`~impactsheets.feedback.planner.check_unchanged`): a
+    row inserted or a sort done during the sync would otherwise put one site's highlight on
+    another site's row; :class:`SheetChangedError` is raised and nothing is written.
+
+    >>> sheet = GoogleSheet("https://docs.google.com/spreadsheets/d/KEY/edit#gid=0")  # doctest: +SKIP
+    >>> report = validate(sheet.read(), load_questionnaire())                        # doctest: +SKIP
+    >>> sheet.write_back(report, {2: "https://drive.google.com/file/d/ID/view"})      # doctest: +SKIP
+    """
+
+    def __init__(self, source: str, worksheet: str | None = None, *,
+                 service_account_file: str | None = None, oauth_client_file: str | None = None,
+                 token_file: str | None = None, session: GoogleSession | None = None) -> None:
+        from impactsheets.google.transport import google_session
+
+        self.source, self.worksheet, self.name = source, worksheet, source
+        self.shows_local_paths = False  # others open this sheet: local file paths mean nothing
+        self._session = session or google_session(
+            service_account_file=service_account_file, oauth_client_file=oauth_client_file,
+            token_file=token_file)
+        self._key = ""
+        self._table: Table | None = None
+        self._sheets: list[SheetInfo] | None = None
+        self._read_grids: tuple[Grid, Grid | None] | None = None
+
+    def api_requests(self) -> int:
+        return self._session.api_requests
+
+    def read(self) -> Table:
+        from impactsheets.google.sheets import read_worksheet
+
+        self._key, self._table, self._sheets, data = read_worksheet(
+            self._session, self.source, self.worksheet)
+        self._read_grids = self._grids(data) if data is not None else None
+        self.name = self._table.name
+        return self._table
+
+    def write_back(self, report: ValidationReport, links: dict[int, str]) -> None:
+        """Show ``report`` and ``links`` in the sheet; no request at all when nothing differs.
+
+        A batchUpdate whose answer was lost (timeout) is retried by the transport; if that
+        retry is refused because the first attempt had been applied (the problems worksheet
+        already exists...), the state is read again and the remaining changes sent, once.
+        """
+        from impactsheets.feedback.planner import check_unchanged, plan_write_back
+        from impactsheets.google.sheets import send_write_back
+
+        assert self._table is not None, "read() first"
+        if self._read_grids is not None:  # the read brought notes and colours: if the sheet
+            grid, problems = self._read_grids  # already shows everything, no request at all
+            self._read_grids = None
+            if not plan_write_back(self._snapshot(grid, problems), report, links):
+                return
+        for attempt in range(2):
+            grid, problems = self._fetch()
+            check_unchanged(self._table, grid)
+            requests = plan_write_back(self._snapshot(grid, problems), report, links)
+            if send_write_back(self._session, self._key, requests, may_replan=attempt == 0):
+                return
+            self._sheets = None  # list every worksheet again: ours may have been added
+
+    def _snapshot(self, grid: Grid, problems: Grid | None) -> Any:
+        from impactsheets.feedback.planner import SheetSnapshot
+
+        assert self._table is not None
+        return SheetSnapshot(self._table, grid, problems, {s.sheet_id for s in self._sheets or []})
+
+    def _fetch(self) -> tuple[Grid, Grid | None]:
+        """Request (2): the current grid of our worksheet and of the problems worksheet."""
+        from impactsheets.google.sheets import read_grids
+
+        assert self._table is not None
+        titles = None
+        if self._sheets is not None:  # the read listed the worksheets: ask for ours only
+            present = {s.title for s in self._sheets}
+            wanted = (str(self._table.meta["worksheet"]), PROBLEMS_SHEET)
+            titles = [t for t in wanted if t in present]
+        return self._grids(read_grids(self._session, self._key, titles))
+
+    def _grids(self, data: dict[str, Any]) -> tuple[Grid, Grid | None]:
+        """Our worksheet's grid and the problems worksheet's, from a ``spreadsheets.get``."""
+        from impactsheets.google.grid import Grid, SheetInfo, grid_rows
+
+        assert self._table is not None
+        title = str(self._table.meta["worksheet"])
+        grids: dict[str, Grid] = {}
+        for sheet in data.get("sheets") or []:
+            info = SheetInfo.from_api(sheet.get("properties") or {})
+            grids[info.title] = Grid(info, grid_rows((sheet.get("data") or [{}])[0]))
+        if self._sheets is None:  # every worksheet came back: remember them (sheet ids taken)
+            self._sheets = [g.info for g in grids.values()]
+        if title not in grids:
+            raise SheetChangedError(f"worksheet {title!r} disappeared during the sync; nothing "
+                                    "was written; the next run will retry")
+        return grids[title], grids.get(PROBLEMS_SHEET)

@@ -125,7 +125,7 @@ def _plan(responses: list[Response], questionnaire: Questionnaire, versions: str
 def _uploader(config: SyncConfig) -> Any:
     if not config.drive_folder_id:
         return None
-    from impactsheets.delivery.drive import DriveFolder
+    from impactsheets.google.drive import DriveFolder
 
     return DriveFolder(config.drive_folder_id, service_account_file=config.service_account_file,
                        oauth_client_file=config.oauth_client_file, token_file=config.token_file)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from impactsheets.emulator import Emulator
-from impactsheets.google.transport import EMULATOR_ENV
+from impactsheets.google.endpoint import EMULATOR_ENV
 
 # No test may reach a Google host: should a code path ever fall back to Application Default
 # Credentials, google-auth must not probe the GCE metadata server either.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from impactsheets.delivery.drive import DriveFolder
 from impactsheets.emulator import Emulator
 from impactsheets.errors import SheetAccessError
 from impactsheets.google.auth import EMULATOR_ACCOUNT
+from impactsheets.google.drive import DriveFolder
 
 
 @pytest.fixture

@@ -21,13 +21,9 @@ from impactsheets.google.auth import (
     scopes_for,
     service_account_email,
 )
-from impactsheets.google.transport import (
-    EMULATOR_ENV,
-    RetryPolicy,
-    authorized_session,
-    check_loopback,
-    parse_sheet_spec,
-)
+from impactsheets.google.endpoint import EMULATOR_ENV, check_loopback
+from impactsheets.google.sheets import parse_sheet_spec
+from impactsheets.google.transport import RetryPolicy, authorized_session
 
 KEY = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-AbCd"
 

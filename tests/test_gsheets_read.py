@@ -12,11 +12,11 @@ from impactsheets.cli import main
 from impactsheets.emulator import Emulator
 from impactsheets.errors import ConfigError, SheetAccessError
 from impactsheets.google.auth import EMULATOR_ACCOUNT
+from impactsheets.google.sheets import read_google_sheet
 from impactsheets.google.transport import RetryPolicy, authorized_session
 from impactsheets.questionnaire import load_questionnaire
 from impactsheets.resources import data_path
 from impactsheets.sources import read_table
-from impactsheets.sources.gsheets import read_google_sheet
 from impactsheets.validation import validate
 
 WORKSHEET = "Réponses au formulaire 1"

@@ -12,11 +12,15 @@ import pytest
 from test_demo import EXPECTED_MARKS
 
 from impactsheets.emulator import Emulator
-from impactsheets.feedback import COLOURS, NOTE_MARK, PROBLEMS_SHEET, problem_rows
-from impactsheets.feedback import gsheets as feedback_gsheets
-from impactsheets.feedback.gsheets import GoogleSheet, SheetChangedError, batches, rgb, split_note
+from impactsheets.errors import SheetChangedError
+from impactsheets.feedback import COLOURS, NOTE_MARK, PROBLEMS_SHEET, planner, problem_rows
+from impactsheets.feedback.planner import split_note
+from impactsheets.google import sheets as google_sheets
+from impactsheets.google.grid import api_colour
+from impactsheets.google.sheets import batches
 from impactsheets.google.transport import RetryPolicy, authorized_session
 from impactsheets.questionnaire import load_questionnaire
+from impactsheets.sheet import GoogleSheet
 from impactsheets.sources import column_letter
 from impactsheets.validation import validate
 
@@ -73,7 +77,7 @@ def decorate(row: int, col: int, note: str | None = None, colour: str | None = N
     if note is not None:
         cell["note"], fields = note, [*fields, "note"]
     if colour is not None:
-        cell["userEnteredFormat"] = {"backgroundColor": rgb(colour)}
+        cell["userEnteredFormat"] = {"backgroundColor": api_colour(colour)}
         fields.append("userEnteredFormat.backgroundColor")
     return {"updateCells": {"start": {"sheetId": 0, "rowIndex": row - 1, "columnIndex": col - 1},
                             "rows": [{"values": [cell]}], "fields": ",".join(fields)}}
@@ -236,8 +240,8 @@ def test_split_batches_give_the_same_sheet(google_example: str, emulator_env: Em
     single_problems = emulator_env.sheet_values(google_example, PROBLEMS_SHEET)
     emulator_env.reset()
     emulator_env.load_xlsx(feedback_example(), google_example)
-    monkeypatch.setattr(feedback_gsheets, "MAX_BODY", 4_000)
-    monkeypatch.setattr(feedback_gsheets, "CHUNK", 1_000)
+    monkeypatch.setattr(google_sheets, "MAX_BODY", 4_000)
+    monkeypatch.setattr(planner, "CHUNK", 1_000)
     sheet = sync_once(google_example)
     assert sheet.api_requests() > 3
     assert cells(emulator_env, google_example) == single

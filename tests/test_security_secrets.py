@@ -19,7 +19,7 @@ from impactsheets.config import SyncConfig
 from impactsheets.emulator import Emulator
 from impactsheets.feedback import PROBLEMS_SHEET
 from impactsheets.google import auth
-from impactsheets.google.transport import EMULATOR_ENV
+from impactsheets.google.endpoint import EMULATOR_ENV
 from impactsheets.pipeline import EXAMPLE_WORKBOOK
 from impactsheets.resources import data_path
 from impactsheets.sync import SyncOptions, run_sync

@@ -2,7 +2,7 @@
 
 Every run writes ``reports/<slug>.pdf`` in the output folder and an index of all sites
 (:mod:`impactsheets.delivery.folder`); with a Drive folder configured, each PDF is also
-uploaded (:mod:`impactsheets.delivery.drive`) and its link goes into the sheet.
+uploaded (:mod:`impactsheets.google.drive`) and its link goes into the sheet.
 
 >>> Delivered(link="reports/arsenal.pdf").drive_id is None
 True

@@ -1,38 +1,10 @@
-"""Google access for impactsheets: credentials (:mod:`.auth`) and the HTTP transport
-(:mod:`.transport`) shared by every Sheets/Drive call, with emulator support for tests."""
+"""Google access for impactsheets: every Sheets, Drive and Forms call lives in this package.
 
-from __future__ import annotations
-
-from .auth import (
-    DRIVE_FILE_SCOPE,
-    SHEETS_SCOPE,
-    EmulatorCredentials,
-    load_credentials,
-    scopes_for,
-    service_account_email,
-)
-from .transport import (
-    EMULATOR_ENV,
-    GoogleSession,
-    RetryPolicy,
-    authorized_session,
-    emulator_url,
-    gspread_client,
-    parse_sheet_spec,
-)
-
-__all__ = [
-    "DRIVE_FILE_SCOPE",
-    "EMULATOR_ENV",
-    "SHEETS_SCOPE",
-    "EmulatorCredentials",
-    "GoogleSession",
-    "RetryPolicy",
-    "authorized_session",
-    "emulator_url",
-    "gspread_client",
-    "load_credentials",
-    "parse_sheet_spec",
-    "scopes_for",
-    "service_account_email",
-]
+* :mod:`.endpoint` — Google or the local emulator (``IMPACTSHEETS_GOOGLE_EMULATOR``);
+* :mod:`.auth` — credentials, with least-privilege scopes;
+* :mod:`.transport` — the authorized session (retries, timeouts, error mapping, request
+  counting) and the ``gspread.Client`` over it;
+* :mod:`.grid` — Sheets API data as plain Python (no HTTP);
+* :mod:`.sheets` — read the answers, re-read before writing, send the write-back;
+* :mod:`.drive` — deliver the reports to a Drive folder.
+"""

@@ -32,6 +32,8 @@ from google.auth.exceptions import DefaultCredentialsError, GoogleAuthError
 
 from impactsheets.errors import ConfigError
 
+from .endpoint import emulator_url
+
 SHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
 DRIVE_FILE_SCOPE = "https://www.googleapis.com/auth/drive.file"
 EMULATOR_ACCOUNT = "impactsheets-emulator@impactsheets-emulator.iam.gserviceaccount.com"
@@ -179,8 +181,6 @@ def load_credentials(
 
     ``token_file`` overrides where the user OAuth token is cached (default: :func:`token_path`).
     """
-    from .transport import emulator_url
-
     if emulator_url() is not None:
         return EmulatorCredentials()
     scopes = scopes_for(drive)

@@ -17,11 +17,10 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import os
 import random
 import re
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import gspread
 import requests
 from google.auth.exceptions import RefreshError
 from google.auth.exceptions import TransportError as AuthTransportError
@@ -38,8 +38,8 @@ from requests.adapters import HTTPAdapter
 from impactsheets.errors import ConfigError, SheetAccessError
 
 from .auth import load_credentials, service_account_email
+from .endpoint import emulator_url
 
-EMULATOR_ENV = "IMPACTSHEETS_GOOGLE_EMULATOR"
 GOOGLE_PREFIXES = (
     "https://sheets.googleapis.com/",
     "https://www.googleapis.com/",
@@ -64,30 +64,6 @@ class RetryPolicy:
         if retry_after is not None:
             wait = max(wait, min(retry_after, self.max_retry_after))
         return wait
-
-
-def emulator_url() -> str | None:
-    """The emulator base URL from the environment, validated to be loopback; None if unset."""
-    raw = os.environ.get(EMULATOR_ENV, "").strip()
-    if not raw:
-        return None
-    return check_loopback(raw)
-
-
-def check_loopback(url: str) -> str:
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.scheme not in ("http", "https") or not host:
-        raise ConfigError(f"{EMULATOR_ENV} must be an http://127.0.0.1:PORT URL, got {url!r}")
-    loopback = host == "localhost"
-    if not loopback:
-        try:
-            loopback = ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            loopback = False
-    if not loopback:
-        raise ConfigError(f"{EMULATOR_ENV} must point to a loopback address, got {host!r}")
-    return f"{parts.scheme}://{parts.netloc}".rstrip("/")
 
 
 class EmulatorAdapter(HTTPAdapter):
@@ -327,32 +303,29 @@ def authorized_session(
     return GoogleSession(credentials, retry=retry, timeout=timeout, emulator_base=base, **kwargs)
 
 
+def google_session(*, service_account_file: str | None = None,
+                   oauth_client_file: str | None = None, token_file: str | None = None,
+                   drive: bool = False, **kwargs: Any) -> GoogleSession:
+    """The session for the configured credentials (the emulator when it is configured).
+
+    ``token_file`` is where a user OAuth token is cached (default
+    ``~/.config/impactsheets/token.json``); the browser consent runs only on a terminal.
+    """
+    path = None if emulator_url() else (service_account_file or oauth_client_file)
+    kwargs.setdefault("interactive", sys.stdin is not None and sys.stdin.isatty())
+    return authorized_session(Path(path) if path else None, drive=drive, token_file=token_file,
+                              **kwargs)
+
+
 def gspread_client(
     credentials_path: str | Path | None = None,
     *,
     drive: bool = False,
     session: GoogleSession | None = None,
     **kwargs: Any,
-) -> Any:
+) -> gspread.Client:
     """A ``gspread.Client`` whose every call goes through :func:`authorized_session`."""
-    import gspread
-
     session = session or authorized_session(credentials_path, drive=drive, **kwargs)
     client = gspread.Client(auth=None, session=session)  # type: ignore[arg-type]
     client.http_client.auth = session.credentials
     return client
-
-
-_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{10,}$")
-
-
-def parse_sheet_spec(spec: str) -> tuple[str, int | None]:
-    """``(key, gid)`` from a Google Sheets URL (``…/d/KEY/edit#gid=123``) or a bare key."""
-    text = spec.strip()
-    m = re.search(r"/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]+)", text)
-    if m:
-        gid_m = re.search(r"[#?&]gid=(\d+)", text)
-        return m.group(1), int(gid_m.group(1)) if gid_m else None
-    if _KEY_RE.match(text):
-        return text, None
-    raise ConfigError(f"not a Google Sheets URL or spreadsheet key: {spec!r}")

@@ -11,36 +11,12 @@ number it has in the sheet, so problems can be written back to the right cell.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 
 from impactsheets.errors import SourceError
+from impactsheets.sources.table import Cell, Row, Table
 
-#: A cell as a backend delivers it: text, a number, a date/time, or None when empty.
-Cell = str | int | float | datetime | date | None
-
-
-@dataclass(slots=True)
-class Row:
-    """One data row: its physical sheet row number (header = 1) and its cells."""
-
-    number: int
-    cells: list[Cell]
-
-    def cell(self, index: int) -> Cell:
-        """The cell at 0-based column ``index``; short rows read as empty."""
-        return self.cells[index] if index < len(self.cells) else None
-
-
-@dataclass(slots=True)
-class Table:
-    """A response sheet: headers (row 1) and data rows with physical row numbers."""
-
-    headers: list[str]
-    rows: list[Row]
-    name: str = ""  # worksheet or file name, for messages
-    meta: dict[str, object] = field(default_factory=dict)
+__all__ = ["Cell", "Row", "Table", "column_letter", "is_google_sheet", "read_table"]
 
 
 def column_letter(index: int) -> str:
@@ -74,7 +50,7 @@ def read_table(spec: str | Path, worksheet: str | None = None) -> Table:
     """
     text = str(spec)
     if is_google_sheet(text):
-        from impactsheets.sources.gsheets import read_google_sheet
+        from impactsheets.google.sheets import read_google_sheet
 
         return read_google_sheet(text, worksheet)
     path = Path(text)

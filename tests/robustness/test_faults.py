@@ -27,7 +27,7 @@ from impactsheets.config import SyncConfig
 from impactsheets.emulator import Emulator
 from impactsheets.errors import ImpactsheetsError, SheetAccessError
 from impactsheets.feedback import PROBLEMS_SHEET
-from impactsheets.google import transport
+from impactsheets.google import endpoint, transport
 from impactsheets.pipeline import EXAMPLE_WORKBOOK
 from impactsheets.resources import data_path
 from impactsheets.sync import SyncOptions, run_sync
@@ -150,7 +150,7 @@ def test_killed_sync_converges_every_time(emulator_env: Emulator, tmp_path: Path
     config_path.write_text(
         f"source: https://docs.google.com/spreadsheets/d/{KEY}/edit\n"
         f"output: {tmp_path / 'out'}\ndrive:\n  folder_id: {folder}\njobs: 1\n", encoding="utf-8")
-    env = {**os.environ, transport.EMULATOR_ENV: emu.base_url}
+    env = {**os.environ, endpoint.EMULATOR_ENV: emu.base_url}
     kills = int(os.environ.get("IMPACTSHEETS_SOAK_KILLS", "15"))
     rng = random.Random(6)
     command = [sys.executable, str(ROOT / "sync.py"), "--config", str(config_path)]

@@ -1,4 +1,12 @@
-"""Write the validation problems back INTO the Google Sheet, in one ``batchUpdate``.
+"""The Google Sheet write-back PLANNER: pure, no HTTP. Snapshot + validation in, requests out.
+
+:func:`plan_write_back` takes a :class:`SheetSnapshot` (what the sheet shows right before
+writing) and the :class:`~impactsheets.validation.ValidationReport` of the rows read, and
+returns the ``spreadsheets.batchUpdate`` requests (plain dicts, Sheets API v4 ``Request``
+objects) that bring the sheet to the wanted state: an empty list when it already shows it.
+The sender (:mod:`impactsheets.google.sheets`) cuts them into bodies and posts them;
+:class:`impactsheets.sheet.GoogleSheet` reads, re-checks (:func:`check_unchanged`), plans
+and sends.
 
 What a write-back does (answer cells' values are never written: only their ``note`` and
 ``userEnteredFormat.backgroundColor`` are, through field masks):
@@ -7,8 +15,8 @@ What a write-back does (answer cells' values are never written: only their ``not
   a note starting with :data:`NOTE_MARK`; cells we flagged on an earlier run that are now
   valid lose our colour and our note;
 * our columns "Statut", "Problèmes", "Rapport PDF" are found by (normalised) header, or
-  created at the right end; their values are written as RAW text (``stringValue``: a value
-  starting with ``=`` stays text);
+  created at the right end (``appendDimension`` when the grid is too narrow); their values are
+  written as RAW text (``stringValue``: a value starting with ``=`` stays text);
 * the worksheet "Problèmes détectés" lists every problem; it is created, or rewritten when
   its content differs.
 
@@ -18,17 +26,16 @@ of our problems, their text is kept and ours is appended after a blank line (the
 ``"\\n\\n" + NOTE_MARK`` on is ours, and is removed when the problem is fixed). A cell with a
 coordinator's colour keeps it: it only gets our note.
 
-Requests: (1) the read (see :mod:`impactsheets.sources.gsheets`); (2) right before writing,
-ONE ``spreadsheets.get`` (notes, background colours and effective values of the worksheet and
-of the problems worksheet; of every worksheet when the read did not list them); (3) one
-``batchUpdate``, skipped when nothing differs, split only when its body would pass 2 MB.
-Request (2) also checks that the header and every row read are unchanged: a row inserted or a
-sort done during the sync would otherwise put one site's highlight on another site's row. If
-anything moved, :class:`SheetChangedError` is raised and nothing is written.
-
->>> sheet = GoogleSheet("https://docs.google.com/spreadsheets/d/KEY/edit#gid=0")  # doctest: +SKIP
->>> report = validate(sheet.read(), load_questionnaire())                        # doctest: +SKIP
->>> sheet.write_back(report, {2: "https://drive.google.com/file/d/ID/view"})      # doctest: +SKIP
+>>> from impactsheets.google.grid import Grid, SheetInfo
+>>> from impactsheets.sources import Row, Table
+>>> from impactsheets.validation import ValidationReport
+>>> table = Table(["Site"], [Row(2, ["Arsenal"])])
+>>> grid = Grid(SheetInfo(0, "Réponses", 2, 1), [[{"effectiveValue": {"stringValue": "Site"}}],
+...                                              [{"effectiveValue": {"stringValue": "Arsenal"}}]])
+>>> report = ValidationReport("sheet", "questionnaire", ["Site"], {}, [], [])
+>>> requests = plan_write_back(SheetSnapshot(table, grid), report, {})
+>>> [next(iter(r)) for r in requests]
+['appendDimension', 'updateCells', 'updateCells', 'addSheet', 'updateCells']
 """
 
 from __future__ import annotations
@@ -36,10 +43,10 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from impactsheets.errors import SheetAccessError, SheetChangedError
+from impactsheets.errors import SheetChangedError
 from impactsheets.feedback import (
     COLOURS,
     NOTE_LIMIT,
@@ -53,53 +60,34 @@ from impactsheets.feedback import (
     problem_rows,
     status_by_row,
 )
-from impactsheets.google.transport import GoogleSession
+from impactsheets.google.grid import Grid, api_colour, clean_value, effective_cell, hex_colour
 from impactsheets.questionnaire import normalize_label
 from impactsheets.sources import Cell, Table
-from impactsheets.sources.gsheets import (
-    GRID_FIELDS,
-    SHEETS_API,
-    SheetInfo,
-    a1_sheet,
-    answered,
-    api_get,
-    api_message,
-    clean_value,
-    effective_cell,
-    google_session,
-    grid_rows,
-    read_worksheet,
-)
 from impactsheets.validation import TOOL_COLUMNS, ValidationReport
 
-MAX_BODY = 2_000_000  # bytes of JSON per batchUpdate (Google's limit is higher; stay well below)
+__all__ = ["PROBLEMS_SHEET", "SheetSnapshot", "check_unchanged", "plan_write_back", "split_note"]
+
 CHUNK = 400_000  # bytes of cell data per updateCells request
 COLOUR_FIELD = "userEnteredFormat.backgroundColor"
 OUR_COLOURS = frozenset(COLOURS.values())
 _TOOL = frozenset(normalize_label(h) for h in TOOL_COLUMNS)
 _SEP = "\n\n"
-def rgb(hex_colour: str) -> dict[str, float]:
-    """API colour of a hex RGB string (4 decimals: enough for 8-bit channels).
 
-    >>> rgb("F4CCCC")
-    {'red': 0.9569, 'green': 0.8, 'blue': 0.8}
+
+@dataclass
+class SheetSnapshot:
+    """What the planner needs to know about the sheet.
+
+    ``table``: the rows read and validated (physical row numbers, headers);
+    ``answers``: the answers worksheet as it is now (values, notes, colours);
+    ``problems``: the problems worksheet (:data:`PROBLEMS_SHEET`), None when it is absent;
+    ``taken_ids``: sheet ids already in use in the spreadsheet (a new worksheet avoids them).
     """
-    return {name: round(int(hex_colour[i:i + 2], 16) / 255, 4) for name, i in
-            (("red", 0), ("green", 2), ("blue", 4))}
 
-
-def cell_colour(cell: dict[str, Any]) -> str | None:
-    """The background of a ``CellData`` as hex RGB (``None``: none or white; theme colours
-    are returned as ``"theme:NAME"`` so they are never taken for ours)."""
-    fmt = cell.get("userEnteredFormat") or {}
-    style = fmt.get("backgroundColorStyle") or {}
-    if "themeColor" in style:
-        return f"theme:{style['themeColor']}"
-    colour = style.get("rgbColor", fmt.get("backgroundColor"))
-    if colour is None:
-        return None
-    text = "".join(f"{round(float(colour.get(k, 0)) * 255):02X}" for k in ("red", "green", "blue"))
-    return None if text == "FFFFFF" else text
+    table: Table
+    answers: Grid
+    problems: Grid | None = None
+    taken_ids: set[int] = field(default_factory=set)
 
 
 def split_note(note: str) -> tuple[str, str]:
@@ -119,124 +107,6 @@ def merge_note(theirs: str, ours: str) -> str:
     if not ours or len(theirs) + len(_SEP) >= NOTE_LIMIT:
         return theirs
     return (theirs + _SEP + ours if theirs else ours)[:NOTE_LIMIT]
-
-
-@dataclass
-class Grid:
-    """One worksheet as request (2) saw it: properties and ``CellData`` rows (0-based)."""
-
-    info: SheetInfo
-    rows: list[list[dict[str, Any]]]
-
-    def cell(self, row: int, col: int) -> dict[str, Any]:
-        """``CellData`` at 1-based (row, col); ``{}`` when empty."""
-        cells = self.rows[row - 1] if row - 1 < len(self.rows) else []
-        return cells[col - 1] if col - 1 < len(cells) else {}
-
-    def value(self, row: int, col: int) -> Cell:
-        return effective_cell(self.cell(row, col))
-
-    def text(self, row: int, col: int) -> str:
-        value = self.value(row, col)
-        return "" if value is None else str(value)
-
-    def width(self) -> int:
-        """Columns in use (by a value or a note) in any row."""
-        return max((i + 1 for r in self.rows for i, c in enumerate(r)
-                    if "effectiveValue" in c or "note" in c), default=0)
-
-
-class GoogleSheet:
-    """A Google Sheet as the sync's :class:`~impactsheets.sheet.ResponseSheet`."""
-
-    def __init__(self, source: str, worksheet: str | None = None, *,
-                 service_account_file: str | None = None, oauth_client_file: str | None = None,
-                 token_file: str | None = None, session: GoogleSession | None = None) -> None:
-        self.source, self.worksheet, self.name = source, worksheet, source
-        self.shows_local_paths = False  # others open this sheet: local file paths mean nothing
-        self._session = session or google_session(
-            service_account_file=service_account_file, oauth_client_file=oauth_client_file,
-            token_file=token_file)
-        self._key = ""
-        self._table: Table | None = None
-        self._sheets: list[SheetInfo] | None = None
-        self._read_grids: tuple[Grid, Grid | None] | None = None
-
-    def api_requests(self) -> int:
-        return self._session.api_requests
-
-    def read(self) -> Table:
-        self._key, self._table, self._sheets, data = read_worksheet(
-            self._session, self.source, self.worksheet)
-        self._read_grids = self._grids(data) if data is not None else None
-        self.name = self._table.name
-        return self._table
-
-    def write_back(self, report: ValidationReport, links: dict[int, str]) -> None:
-        """Show ``report`` and ``links`` in the sheet; no request at all when nothing differs.
-
-        A batchUpdate whose answer was lost (timeout) is retried by the transport; if that
-        retry is refused because the first attempt had been applied (the problems worksheet
-        already exists...), the state is read again and the remaining changes sent, once.
-        """
-        assert self._table is not None, "read() first"
-        ids = {s.sheet_id for s in self._sheets or []}
-        if self._read_grids is not None:  # the read brought notes and colours: if the sheet
-            grid, problems = self._read_grids  # already shows everything, no request at all
-            self._read_grids = None
-            if not plan(self._table, grid, problems, report, links, ids):
-                return
-        for attempt in range(2):
-            grid, problems = self._fetch()
-            check_unchanged(self._table, grid)
-            requests = plan(self._table, grid, problems, report, links,
-                            {s.sheet_id for s in self._sheets or []})
-            if self._send(requests, replan_allowed=attempt == 0):
-                return
-            self._sheets = None  # list every worksheet again: ours may have been added
-
-    def _send(self, requests: list[dict[str, Any]], replan_allowed: bool) -> bool:
-        """POST the batches; False when a retried batch was refused and a re-plan may fix it."""
-        for batch in batches(requests, MAX_BODY):
-            retries = self._session.retries
-            body = json.dumps({"requests": batch}, ensure_ascii=False).encode()
-            with answered(self._session, 400):
-                resp = self._session.post(
-                    f"{SHEETS_API}/{self._key}:batchUpdate", data=body,
-                    headers={"Content-Type": "application/json; charset=UTF-8"})
-            if resp.status_code == 400 and self._session.retries > retries and replan_allowed:
-                return False
-            if not resp.ok:
-                raise SheetAccessError(f"spreadsheet {self._key}: Google refused the write-back "
-                                       f"(HTTP {resp.status_code}: {api_message(resp)})")
-        return True
-
-    def _fetch(self) -> tuple[Grid, Grid | None]:
-        """Request (2): the current grid of our worksheet and of the problems worksheet."""
-        assert self._table is not None
-        title = str(self._table.meta["worksheet"])
-        params: list[tuple[str, str]] = [("fields", GRID_FIELDS)]
-        if self._sheets is not None:  # the read listed the worksheets: ask for ours only
-            titles = {s.title for s in self._sheets}
-            params += [("ranges", a1_sheet(t)) for t in (title, PROBLEMS_SHEET) if t in titles]
-        data = api_get(self._session, f"{SHEETS_API}/{self._key}", params,
-                       f"spreadsheet {self._key}")
-        return self._grids(data)
-
-    def _grids(self, data: dict[str, Any]) -> tuple[Grid, Grid | None]:
-        """Our worksheet's grid and the problems worksheet's, from a ``spreadsheets.get``."""
-        assert self._table is not None
-        title = str(self._table.meta["worksheet"])
-        grids: dict[str, Grid] = {}
-        for sheet in data.get("sheets") or []:
-            info = SheetInfo.from_api(sheet.get("properties") or {})
-            grids[info.title] = Grid(info, grid_rows((sheet.get("data") or [{}])[0]))
-        if self._sheets is None:  # every worksheet came back: remember them (sheet ids taken)
-            self._sheets = [g.info for g in grids.values()]
-        if title not in grids:
-            raise SheetChangedError(f"worksheet {title!r} disappeared during the sync; nothing "
-                                    "was written; the next run will retry")
-        return grids[title], grids.get(PROBLEMS_SHEET)
 
 
 def _same(read: Cell, now: dict[str, Any]) -> bool:
@@ -358,7 +228,7 @@ def _marks(grid: Grid, report: ValidationReport, columns: dict[str, int]
         if col in columns.values():
             continue
         cell = grid.cell(row, col)
-        note, colour = str(cell.get("note", "")), cell_colour(cell)
+        note, colour = str(cell.get("note", "")), hex_colour(cell)
         mark = marks.get((row, col))
         theirs, _ = split_note(note)
         want_note = merge_note(theirs, mark.note if mark else "")
@@ -372,7 +242,7 @@ def _marks(grid: Grid, report: ValidationReport, columns: dict[str, int]
             data.update({"note": want_note} if want_note else {})
         if want_colour != colour:
             fields.append(COLOUR_FIELD)
-            data.update({"userEnteredFormat": {"backgroundColor": rgb(want_colour)}}
+            data.update({"userEnteredFormat": {"backgroundColor": api_colour(want_colour)}}
                         if want_colour else {})
         if fields:
             yield {"updateCells": {
@@ -410,25 +280,15 @@ def _problems_sheet(report: ValidationReport, current: Grid | None, taken: set[i
                             "userEnteredValue,userEnteredFormat.textFormat.bold")
 
 
-def plan(table: Table, grid: Grid, problems: Grid | None, report: ValidationReport,
-         links: dict[int, str], taken: set[int] | None = None) -> list[dict[str, Any]]:
-    """Every batchUpdate request needed to bring the sheet to the wanted state (maybe none)."""
+def plan_write_back(snapshot: SheetSnapshot, report: ValidationReport, links: dict[int, str]
+                    ) -> list[dict[str, Any]]:
+    """Every batchUpdate request needed to bring the sheet to the wanted state (maybe none).
+
+    ``links``: report URL by physical row number (the "Rapport PDF" column).
+    """
+    table, grid = snapshot.table, snapshot.answers
     requests, columns = _tool_columns(table, grid, links)
     requests += _tool_values(table, grid, report, links, columns)
     requests += _marks(grid, report, columns)
-    requests += _problems_sheet(report, problems, (taken or set()) | {grid.info.sheet_id})
+    requests += _problems_sheet(report, snapshot.problems, snapshot.taken_ids | {grid.info.sheet_id})
     return requests
-
-
-def batches(requests: list[dict[str, Any]], limit: int = MAX_BODY) -> list[list[dict[str, Any]]]:
-    """Requests cut, in order, into bodies of at most ``limit`` bytes (one batch when small)."""
-    out: list[list[dict[str, Any]]] = []
-    size = limit
-    for request in requests:
-        length = len(json.dumps(request, ensure_ascii=False).encode()) + 1
-        if size + length > limit:
-            out.append([])
-            size = 0
-        out[-1].append(request)
-        size += length
-    return out

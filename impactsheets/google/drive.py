@@ -24,8 +24,8 @@ from typing import Any
 
 from impactsheets.delivery import Delivered
 from impactsheets.errors import SheetAccessError
-from impactsheets.google.transport import GoogleSession
-from impactsheets.sources.gsheets import google_session
+
+from .transport import GoogleSession, google_session
 
 DRIVE_API = "https://www.googleapis.com/drive/v3/files"
 UPLOAD_API = "https://www.googleapis.com/upload/drive/v3/files"

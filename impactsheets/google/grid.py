@@ -1,0 +1,144 @@
+"""Sheets API data as plain Python: worksheet properties, ``CellData`` values and colours.
+
+Pure functions and small classes (no HTTP): the readers in :mod:`.sheets` build them from
+answers, and the write-back planner (:mod:`impactsheets.feedback.planner`) reads them.
+
+>>> grid = Grid(SheetInfo(0, "Réponses", 3, 2), grid_rows({"rowData": [
+...     {"values": [{"effectiveValue": {"stringValue": "Site"}}]},
+...     {"values": [{"effectiveValue": {"numberValue": 4.0}, "note": "vu"}]}]}))
+>>> grid.value(2, 1), grid.cell(2, 1)["note"], grid.width()
+(4, 'vu', 1)
+>>> hex_colour({"userEnteredFormat": {"backgroundColor": api_colour("F4CCCC")}})
+'F4CCCC'
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from gspread.utils import convert_colors_to_hex_value, convert_hex_to_colors_dict
+
+from impactsheets.sources.table import Cell, Row, Table
+
+#: Text Sheets shows for an error value (what ``UNFORMATTED_VALUE`` returns for it).
+ERROR_TEXT = {"DIVIDE_BY_ZERO": "#DIV/0!", "VALUE": "#VALUE!", "REF": "#REF!", "NAME": "#NAME?",
+              "NUM": "#NUM!", "N_A": "#N/A", "NULL_VALUE": "#NULL!", "LOADING": "#LOADING"}
+
+
+@dataclass(slots=True)
+class SheetInfo:
+    """A worksheet's properties, as ``sheets.properties`` describes it."""
+
+    sheet_id: int
+    title: str
+    rows: int
+    columns: int
+
+    @classmethod
+    def from_api(cls, props: dict[str, Any]) -> SheetInfo:
+        grid = props.get("gridProperties") or {}
+        return cls(int(props.get("sheetId", 0)), str(props.get("title", "")),
+                   int(grid.get("rowCount", 0)), int(grid.get("columnCount", 0)))
+
+
+def a1_sheet(title: str) -> str:
+    """The A1 reference of a whole worksheet.
+
+    >>> a1_sheet("L'été")
+    "'L''été'"
+    """
+    return "'" + title.replace("'", "''") + "'"
+
+
+def clean_value(value: Any) -> Cell:
+    """A cell as the validator takes it: blank text is empty, numbers stay numbers."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return value
+
+
+def effective_cell(cell: dict[str, Any]) -> Cell:
+    """The value of an API ``CellData`` from its ``effectiveValue`` (unformatted, serial dates)."""
+    value = cell.get("effectiveValue") or {}
+    if "numberValue" in value:
+        return clean_value(value["numberValue"])
+    if "boolValue" in value:
+        return bool(value["boolValue"])
+    if "errorValue" in value:
+        kind = str(value["errorValue"].get("type", "ERROR"))
+        return ERROR_TEXT.get(kind, "#ERROR!")
+    return clean_value(value.get("stringValue"))
+
+
+def grid_rows(data: dict[str, Any], key: str = "values") -> list[list[dict[str, Any]]]:
+    """The ``CellData`` rows of a ``GridData`` (starting at row 1, column A)."""
+    rows: list[list[dict[str, Any]]] = [[] for _ in range(int(data.get("startRow", 0)))]
+    offset = int(data.get("startColumn", 0))
+    rows += [[{}] * offset + list(r.get(key) or []) for r in data.get("rowData") or []]
+    return rows
+
+
+def table_from_values(values: list[list[Any]], name: str) -> Table:
+    """A :class:`Table` from rows of cell values: header = row 1, trailing empties dropped."""
+    cells = [[clean_value(v) for v in row] for row in values]
+    for row in cells:
+        while row and row[-1] is None:
+            row.pop()
+    while cells and not cells[-1]:
+        cells.pop()
+    headers = ["" if c is None else str(c).strip() for c in (cells[0] if cells else [])]
+    rows = [Row(number, row) for number, row in enumerate(cells[1:], start=2)]
+    return Table(headers, rows, name=name)
+
+
+def api_colour(hex_colour: str) -> dict[str, float]:
+    """The API ``Color`` of a hex RGB string (``gspread.utils`` conversion).
+
+    >>> api_colour("CFE2F3")["blue"] == 243 / 255
+    True
+    """
+    return dict(convert_hex_to_colors_dict(hex_colour))
+
+
+def hex_colour(cell: dict[str, Any]) -> str | None:
+    """The background of a ``CellData`` as hex RGB (``None``: none or white; theme colours
+    are returned as ``"theme:NAME"`` so they are never taken for an RGB colour)."""
+    fmt = cell.get("userEnteredFormat") or {}
+    style = fmt.get("backgroundColorStyle") or {}
+    if "themeColor" in style:
+        return f"theme:{style['themeColor']}"
+    colour = style.get("rgbColor", fmt.get("backgroundColor"))
+    if colour is None:
+        return None
+    channels = {k: min(1.0, max(0.0, float(colour.get(k, 0)))) for k in ("red", "green", "blue")}
+    text = convert_colors_to_hex_value(**channels).lstrip("#")
+    return None if text == "FFFFFF" else text
+
+
+@dataclass
+class Grid:
+    """One worksheet as a ``spreadsheets.get`` saw it: properties and ``CellData`` rows."""
+
+    info: SheetInfo
+    rows: list[list[dict[str, Any]]]
+
+    def cell(self, row: int, col: int) -> dict[str, Any]:
+        """``CellData`` at 1-based (row, col); ``{}`` when empty."""
+        cells = self.rows[row - 1] if row - 1 < len(self.rows) else []
+        return cells[col - 1] if col - 1 < len(cells) else {}
+
+    def value(self, row: int, col: int) -> Cell:
+        return effective_cell(self.cell(row, col))
+
+    def text(self, row: int, col: int) -> str:
+        value = self.value(row, col)
+        return "" if value is None else str(value)
+
+    def width(self) -> int:
+        """Columns in use (by a value or a note) in any row."""
+        return max((i + 1 for r in self.rows for i, c in enumerate(r)
+                    if "effectiveValue" in c or "note" in c), default=0)

@@ -1,0 +1,221 @@
+"""Google Sheets through gspread: read the answers, re-read before writing, send the write-back.
+
+Every call goes through ``gspread``'s :class:`~gspread.http_client.HTTPClient` over the
+project's :class:`~impactsheets.google.transport.GoogleSession` (retries, emulator routing
+and request counting in one place). The spreadsheet-level methods are used
+(``fetch_sheet_metadata``, ``values_batch_get``, ``batch_update``): ``gspread.Spreadsheet``
+would cost one more metadata request when it is built.
+
+Requests of a read (counted by ``session.api_requests``):
+
+* worksheet named: ONE ``values.batchGet`` on the whole worksheet with
+  ``valueRenderOption=UNFORMATTED_VALUE`` and ``dateTimeRenderOption=SERIAL_NUMBER``: numbers
+  arrive as numbers and dates as Sheets serial numbers, whatever the spreadsheet's locale.
+* only a gid, or nothing: ONE ``spreadsheets.get`` with a field mask asking for every
+  worksheet's properties and cell *effective values*, notes and colours (Sheets has no call
+  that returns one worksheet's values by gid). The raw answer is kept: the write-back plans
+  against it, so a run with nothing to change makes this single request.
+* a worksheet name that does not exist costs one more (metadata) request, to name the
+  worksheets there are in the error message.
+
+Errors are the transport's one-line :class:`SheetAccessError` (not shared, not found:
+exit 5) and :class:`ConfigError` (bad credentials: exit 4).
+
+>>> parse_sheet_spec("https://docs.google.com/spreadsheets/d/1AbCdEfGhIjK/edit#gid=42")
+('1AbCdEfGhIjK', 42)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from gspread.exceptions import APIError, NoValidUrlKeyFound
+from gspread.http_client import HTTPClient
+from gspread.utils import extract_id_from_url
+
+from impactsheets.errors import ConfigError, SheetAccessError
+from impactsheets.sources.table import Table
+
+from .grid import SheetInfo, a1_sheet, effective_cell, grid_rows, table_from_values
+from .transport import GoogleSession, google_session, gspread_client
+
+PROPERTIES = "sheetId,title,index,gridProperties(rowCount,columnCount)"
+#: What a grid read asks for: values, and the notes and colours that show earlier marks.
+GRID_FIELDS = (f"sheets(properties({PROPERTIES}),data(startRow,startColumn,rowData.values("
+               "note,effectiveValue,userEnteredFormat(backgroundColor,backgroundColorStyle))))")
+VALUE_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
+                "majorDimension": "ROWS"}
+MAX_BODY = 2_000_000  # bytes of JSON per batchUpdate (Google recommends at most 2 MB)
+_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{10,}$")
+
+
+def parse_sheet_spec(spec: str) -> tuple[str, int | None]:
+    """``(key, gid)`` from a Google Sheets URL (``…/d/KEY/edit#gid=123``) or a bare key."""
+    text = spec.strip()
+    if "/spreadsheets/" in text:
+        try:  # gspread's parser knows /d/KEY and ?key=KEY; /u/0/d/KEY is a signed-in variant
+            key = extract_id_from_url(re.sub(r"/spreadsheets/u/\d+/d/", "/spreadsheets/d/", text))
+        except NoValidUrlKeyFound:
+            key = ""
+        gid = re.search(r"[#?&]gid=(\d+)", text)
+        if key:
+            return key, int(gid.group(1)) if gid else None
+    elif _KEY_RE.match(text):
+        return text, None
+    raise ConfigError(f"not a Google Sheets URL or spreadsheet key: {spec!r}")
+
+
+def sheets_http(session: GoogleSession) -> HTTPClient:
+    """gspread's HTTP client over ``session`` (builds nothing remote: no request)."""
+    return gspread_client(session=session).http_client
+
+
+@contextmanager
+def answered(session: GoogleSession, *statuses: int) -> Iterator[GoogleSession]:
+    """Let ``statuses`` come back to gspread (as its ``APIError``) instead of being mapped."""
+    saved = session.passthrough_statuses
+    session.passthrough_statuses = saved | frozenset(statuses)
+    try:
+        yield session
+    finally:
+        session.passthrough_statuses = saved
+
+
+def api_message(resp: Any) -> str:
+    """Google's error message, first line, at most 200 characters."""
+    try:
+        return str(resp.json()["error"]["message"]).splitlines()[0][:200]
+    except (ValueError, KeyError, TypeError, IndexError):
+        return resp.reason or "no details"
+
+
+def refused(what: str, exc: APIError) -> SheetAccessError:
+    resp = exc.response
+    return SheetAccessError(f"{what}: Google answered HTTP {resp.status_code} ({api_message(resp)})")
+
+
+def get_spreadsheet(session: GoogleSession, key: str, params: dict[str, Any]) -> dict[str, Any]:
+    """One ``spreadsheets.get`` (``params``: ``fields``, ``ranges``...)."""
+    try:
+        return dict(sheets_http(session).fetch_sheet_metadata(key, params=params))
+    except APIError as exc:
+        raise refused(f"spreadsheet {key}", exc) from None
+
+
+def sheet_list(session: GoogleSession, key: str) -> list[SheetInfo]:
+    """Every worksheet's properties (one ``spreadsheets.get`` with ``fields=sheets.properties``)."""
+    data = get_spreadsheet(session, key, {"fields": f"sheets.properties({PROPERTIES})"})
+    return [SheetInfo.from_api(s.get("properties") or {}) for s in data.get("sheets") or []]
+
+
+def missing_worksheet(key: str, wanted: str, sheets: list[SheetInfo]) -> SheetAccessError:
+    names = ", ".join(repr(s.title) for s in sheets) or "none"
+    return SheetAccessError(f"spreadsheet {key} has no worksheet {wanted} (worksheets: {names})")
+
+
+def read_named(session: GoogleSession, key: str, title: str) -> Table | None:
+    """One ``values.batchGet`` on worksheet ``title``; None when there is no such worksheet."""
+    try:
+        with answered(session, 400):
+            data = sheets_http(session).values_batch_get(key, [a1_sheet(title)], dict(VALUE_PARAMS))
+    except APIError as exc:
+        if exc.response.status_code == 400 and "parse range" in api_message(exc.response):
+            return None
+        raise refused(f"spreadsheet {key}", exc) from None
+    ranges = data.get("valueRanges") or [{}]
+    return table_from_values(ranges[0].get("values") or [], title)
+
+
+def read_by_gid(session: GoogleSession, key: str, gid: int | None
+                ) -> tuple[Table, list[SheetInfo], dict[str, Any]]:
+    """One ``spreadsheets.get``: every worksheet's properties, values, notes and colours."""
+    data = get_spreadsheet(session, key, {"fields": GRID_FIELDS})
+    sheets = data.get("sheets") or []
+    infos = [SheetInfo.from_api(s.get("properties") or {}) for s in sheets]
+    for sheet, info in zip(sheets, infos, strict=True):
+        if gid is None or info.sheet_id == gid:
+            grids = sheet.get("data") or [{}]
+            values = [[effective_cell(c) for c in row] for row in grid_rows(grids[0])]
+            return table_from_values(values, info.title), infos, data
+    raise missing_worksheet(key, f"with gid {gid}", infos)
+
+
+def read_worksheet(session: GoogleSession, spec: str, worksheet: str | None
+                   ) -> tuple[str, Table, list[SheetInfo] | None, dict[str, Any] | None]:
+    """(key, table, every worksheet's properties and the raw grid answer when fetched)."""
+    key, gid = parse_sheet_spec(spec)
+    if worksheet:
+        table = read_named(session, key, worksheet)
+        if table is not None:
+            return key, _named(table, key), None, None
+        if not worksheet.strip().isdigit():
+            raise missing_worksheet(key, repr(worksheet), sheet_list(session, key))
+        gid = int(worksheet)
+    table, infos, data = read_by_gid(session, key, gid)
+    return key, _named(table, key), infos, data
+
+
+def _named(table: Table, key: str) -> Table:
+    table.meta["worksheet"] = table.name
+    table.meta["spreadsheet"] = key
+    table.name = f"{key}:{table.name}"
+    return table
+
+
+def read_google_sheet(spec: str, worksheet: str | None = None, *,
+                      session: GoogleSession | None = None) -> Table:
+    """Read the answers of a Google Sheet (see the module docstring for the requests made)."""
+    parse_sheet_spec(spec)  # a malformed spec fails before any credentials are looked for
+    return read_worksheet(session or google_session(), spec, worksheet)[1]
+
+
+def read_grids(session: GoogleSession, key: str, titles: list[str] | None) -> dict[str, Any]:
+    """The re-check read before a write: ONE ``spreadsheets.get`` of the worksheets ``titles``
+    (every worksheet when None) with values, notes and colours (:data:`GRID_FIELDS`)."""
+    params: dict[str, Any] = {"fields": GRID_FIELDS}
+    if titles is not None:
+        params["ranges"] = [a1_sheet(t) for t in titles]
+    return get_spreadsheet(session, key, params)
+
+
+def batches(requests: list[dict[str, Any]], limit: int | None = None) -> list[list[dict[str, Any]]]:
+    """Requests cut, in order, into bodies of at most ``limit`` bytes (one batch when small).
+
+    >>> [len(b) for b in batches([{"a": "x" * 50}] * 5, limit=150)]
+    [2, 2, 1]
+    """
+    limit = MAX_BODY if limit is None else limit
+    out: list[list[dict[str, Any]]] = []
+    size = limit
+    for request in requests:
+        length = len(json.dumps(request).encode()) + 1  # as sent: ASCII-escaped JSON
+        if size + length > limit:
+            out.append([])
+            size = 0
+        out[-1].append(request)
+        size += length
+    return out
+
+
+def send_write_back(session: GoogleSession, key: str, requests: list[dict[str, Any]], *,
+                    may_replan: bool = True) -> bool:
+    """The write-back: ONE ``spreadsheets.batchUpdate`` per body of at most :data:`MAX_BODY`
+    bytes (one in practice). False when Google refused a batch (400) after a retry of ours
+    (the first attempt had probably been applied) and ``may_replan``: a re-plan on a fresh
+    read may then fix it. Any other refusal is a :class:`SheetAccessError`."""
+    for batch in batches(requests):
+        retries = session.retries
+        try:
+            with answered(session, 400):
+                sheets_http(session).batch_update(key, {"requests": batch})
+        except APIError as exc:
+            if exc.response.status_code == 400 and session.retries > retries and may_replan:
+                return False
+            raise SheetAccessError(f"spreadsheet {key}: Google refused the write-back (HTTP "
+                                   f"{exc.response.status_code}: {api_message(exc.response)})"
+                                   ) from None
+    return True

@@ -1,0 +1,35 @@
+"""The table every source returns: headers (sheet row 1) and data rows with physical row numbers.
+
+Re-exported by :mod:`impactsheets.sources`; a module of its own so that the Google layer can
+build tables without importing the source dispatcher (which imports the Google layer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+#: A cell as a backend delivers it: text, a number, a date/time, or None when empty.
+Cell = str | int | float | datetime | date | None
+
+
+@dataclass(slots=True)
+class Row:
+    """One data row: its physical sheet row number (header = 1) and its cells."""
+
+    number: int
+    cells: list[Cell]
+
+    def cell(self, index: int) -> Cell:
+        """The cell at 0-based column ``index``; short rows read as empty."""
+        return self.cells[index] if index < len(self.cells) else None
+
+
+@dataclass(slots=True)
+class Table:
+    """A response sheet: headers (row 1) and data rows with physical row numbers."""
+
+    headers: list[str]
+    rows: list[Row]
+    name: str = ""  # worksheet or file name, for messages
+    meta: dict[str, object] = field(default_factory=dict)
