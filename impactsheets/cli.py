@@ -163,6 +163,62 @@ def render(source: str, out_dir: Path, sites: tuple[str, ...], template: str,
         sys.exit(EXIT_REPORTS_FAILED)
 
 
+def opens(path: Path | str, what: str) -> None:
+    """The last line of a writing command: what to open to see the result."""
+    click.echo(f"open {path}  ({what})", err=True)
+
+
+def _export_path(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    if value.suffix.lower() not in (".csv", ".xlsx"):
+        raise click.BadParameter("the file must end in .csv or .xlsx", ctx, param)
+    return value
+
+
+@main.command()
+@click.argument("source")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              required=True, callback=_export_path,
+              help="File to write: .csv (French Excel: ';', decimal comma) or .xlsx.")
+@click.option("--long", "long_format", is_flag=True,
+              help="One row per answer value (site, question, value) instead of one per site.")
+@questionnaire_option
+@worksheet_option
+@reports_errors
+def export(source: str, out_file: Path, long_format: bool, questionnaire_path: str | None,
+           worksheet: str | None) -> None:
+    """Export the current answers of SOURCE for analysts.
+
+    One row per site and one column per question (a 0/1 column per option of a multiple
+    choice), or with --long one row per answer value. Only valid answers are exported.
+    """
+    from impactsheets.network.export import export_answers
+
+    result = export_answers(source, out_file, long=long_format, questionnaire=questionnaire_path,
+                            worksheet=worksheet)
+    click.echo(f"wrote {result.path}: {result.rows} rows, {result.columns} columns", err=True)
+    opens(result.path, "the answers, in a spreadsheet or pandas")
+
+
+@main.command()
+@click.argument("source")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Output folder; the synthesis is OUT/synthese-reseau.pdf.")
+@click.option("--template", default="default", show_default=True,
+              help="Template name (under templates/) or path: fonts, colours, wording.")
+@questionnaire_option
+@worksheet_option
+@reports_errors
+def synthesis(source: str, out_dir: Path, template: str, questionnaire_path: str | None,
+              worksheet: str | None) -> None:
+    """Write the network synthesis of SOURCE: figures and charts across all sites (PDF)."""
+    from impactsheets.network.synthesis import synthesis_source
+
+    path = synthesis_source(source, out_dir, template=template, questionnaire=questionnaire_path,
+                            worksheet=worksheet)
+    click.echo(f"wrote {path}", err=True)
+    opens(path, "the network synthesis")
+
+
 @main.group()
 def questionnaire() -> None:
     """Work with questionnaire definitions."""

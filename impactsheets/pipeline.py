@@ -86,4 +86,7 @@ def run_demo(out_dir: Path) -> DemoResult:
     from impactsheets.report import render_reports
 
     result.reports = render_reports(report, questionnaire, out_dir)
+    from impactsheets.network.synthesis import write_synthesis
+
+    result.files.append(write_synthesis(report, questionnaire, out_dir))
     return result

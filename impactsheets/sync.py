@@ -192,6 +192,9 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
         summary.write_back = _write_back(sheet, report, links) if config.write_back else "off"
         entries = [_entry(r, delivered.get(r.row)) for r in report.current]
         write_index(out, entries, f"{questionnaire.title} — rapports par lieu")
+        from impactsheets.network.synthesis import write_synthesis
+
+        write_synthesis(report, questionnaire, out, template)
         if config.zip:
             write_zip(out, [out / e.pdf for e in entries if e.pdf])
     finally:

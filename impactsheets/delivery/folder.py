@@ -36,7 +36,7 @@ class IndexEntry:
                 self.link]
 
 
-def _csv_safe(value: str) -> str:
+def csv_safe(value: str) -> str:
     """Neutralise spreadsheet formulas in a CSV cell (a leading = + - @ is made literal)."""
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
@@ -47,7 +47,7 @@ def write_index(out_dir: Path, entries: list[IndexEntry], title: str) -> list[Pa
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(INDEX_HEADERS)
     for entry in entries:
-        writer.writerow([_csv_safe(v) for v in entry.as_row()])
+        writer.writerow([csv_safe(v) for v in entry.as_row()])
     csv_path = atomic_write(out_dir / "index.csv", ("\ufeff" + buffer.getvalue()).encode("utf-8"))
     rows = []
     for e in entries:

@@ -1,0 +1,199 @@
+"""The network view: the tidy frame, the figures, the export and the synthesis PDF."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from impactsheets.cli import main
+from impactsheets.network.frame import answers_frame, sites_frame, wide
+from impactsheets.network.stats import network_stats
+from impactsheets.network.synthesis import synthesis_pdf
+from impactsheets.pipeline import EXAMPLE_WORKBOOK
+from impactsheets.resources import data_path
+from impactsheets.validation import validate
+from tests.conftest import pdf_text
+from tests.factories import QUESTIONNAIRE, make_table, valid_answers
+
+EXAMPLE = data_path("examples", EXAMPLE_WORKBOOK)
+
+
+def network(*rows: dict) -> object:
+    return validate(make_table(list(rows)), QUESTIONNAIRE)
+
+
+def test_frame_has_one_row_per_ticked_option_with_identity_and_status() -> None:
+    report = network(valid_answers(), valid_answers(
+        site_nom="Arsenal", site_code_postal="25000", site_commune="Besançon",
+        intensite_individuels=7, sante_effets="Se sentir mieux dans leurs relations avec les "
+                                              "autres, Un jardin"))
+    frame = answers_frame(report, QUESTIONNAIRE)
+    arsenal = frame[frame.site == "Arsenal"]
+    assert set(arsenal.status) == {"provisoire"}  # intensity 7 is out of range: an error
+    assert "intensite_individuels" not in set(arsenal.question)  # only valid answers
+    sante = arsenal[arsenal.question == "sante_effets"]
+    assert list(zip(sante.value, sante.other, strict=True)) == [("relations", False),
+                                                                ("Un jardin", True)]
+    assert set(arsenal.departement) == {"25"}
+    friche = frame[(frame.site == "La Friche des Possibles")
+                   & (frame.question == "lien_social_publics")]
+    assert sorted(friche.value) == ["benevoles", "publics_difficulte"]
+    assert frame.loc[frame.question == "capacite_nombre", "value"].tolist() == [2, 2]
+
+
+def test_wide_format_has_a_0_1_column_per_option_and_one_row_per_site() -> None:
+    report = network(valid_answers(), valid_answers(site_nom="Arsenal",
+                                                    lien_social_publics="Bénévoles"))
+    table = wide(answers_frame(report, QUESTIONNAIRE), sites_frame(report, QUESTIONNAIRE),
+                 QUESTIONNAIRE)
+    assert list(table.site) == ["La Friche des Possibles", "Arsenal"]
+    assert list(table["lien_social_publics[benevoles]"]) == [1, 1]
+    assert list(table["lien_social_publics[publics_difficulte]"]) == [1, 0]
+    assert "sante_effets[autre]" in table.columns  # the question allows free answers
+    assert list(table.intensite_collectifs) == [4, 4]
+
+
+def test_shares_and_medians_are_computed_over_every_site() -> None:
+    rows = [valid_answers(site_nom=f"Lieu {i}", intensite_individuels=level,
+                          lien_social_publics="Bénévoles" if i < 3 else "Publics en difficulté")
+            for i, level in enumerate([1, 2, 2, 4, 5])]
+    stats = network_stats(network(*rows), QUESTIONNAIRE)
+    individual = stats.parts[0]
+    assert individual.scale is not None
+    assert individual.scale.counts == (1, 2, 0, 1, 1)
+    assert individual.scale.median == 2
+    assert stats.share_of("lien_social_publics", "benevoles") == pytest.approx(0.6)
+    assert stats.share_of("lien_social_publics", "publics_difficulte") == pytest.approx(0.4)
+    assert stats.departements == (("Rhône (69)", 5),)
+
+
+def test_example_synthesis_states_the_network_figures_in_french() -> None:
+    report = validate_example()
+    pdf = synthesis_pdf(report, QUESTIONNAIRE)
+    text = pdf_text(pdf)
+    assert text.startswith("Synthèse du réseau")
+    assert "Réponses reçues jusqu’au 20 mars 2026" in text
+    for expected in ("13\nlieux ont répondu", "9\nréponses valides", "4\nréponses à corriger",
+                     "1\nréponse remplacée", "Médiane du réseau : 3/5", "Médiane du réseau : 4/5",
+                     "Médiane du réseau : 2/5", "LIEUX PAR DÉPARTEMENT", "Nord (59)",
+                     "Mots-clés les plus fréquents", "Paroles de lieux",
+                     "« Un marché de producteurs le samedi matin. »",
+                     "Le 3ème Lieu, Rennes — Capacité à agir", "Bénévoles", "100 %"):
+        assert expected in text, expected
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.metadata.title == "Synthèse du réseau — Effets sociaux et urbains"
+    assert all(not page.images for page in reader.pages)  # charts are vector drawings
+    assert synthesis_pdf(report, QUESTIONNAIRE) == pdf  # deterministic
+
+
+def validate_example():
+    from impactsheets.pipeline import validate_source
+
+    return validate_source(EXAMPLE, QUESTIONNAIRE)[1]
+
+
+def test_quotes_can_be_anonymous_by_a_template_setting(tmp_path: Path) -> None:
+    folder = tmp_path / "anonyme"
+    folder.mkdir()
+    (folder / "template.yaml").write_text("extends: default\nname: anonyme\n", encoding="utf-8")
+    (folder / "network.yaml").write_text(
+        "synthesis:\n  quotes_attributed: false\n  quote_anonymous: Un tiers-lieu\n",
+        encoding="utf-8")
+    text = pdf_text(synthesis_pdf(validate_example(), QUESTIONNAIRE, folder))
+    assert "Un tiers-lieu — Capacité à agir" in text
+    assert "Rennes" not in text.split("Paroles de lieux")[1]
+
+
+def test_a_broken_network_wording_names_the_file(tmp_path: Path) -> None:
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "template.yaml").write_text("extends: default\n", encoding="utf-8")
+    (folder / "network.yaml").write_text("synthesis:\n  titel: x\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["synthesis", str(EXAMPLE), "--out", str(tmp_path / "o"),
+                                       "--template", str(folder)])
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"impactsheets: error: {folder / 'network.yaml'}: unknown key "
+                                    "'titel'")
+
+
+def test_synthesis_of_any_questionnaire_gives_choice_frequencies(tmp_path: Path) -> None:
+    definition = tmp_path / "q.yaml"
+    definition.write_text(textwrap.dedent("""\
+        id: sondage
+        title: Sondage du réseau
+        site_key: [nom]
+        questions:
+          - {id: nom, header: Nom, type: short_text, required: true}
+          - id: couleur
+            header: Couleur préférée
+            label: Couleur préférée
+            type: single_choice
+            choices: [{value: bleu, label: Bleu}, {value: vert, label: Vert}]
+          - {id: note, header: Note, label: Note globale, type: scale, min: 1, max: 4}
+        """), encoding="utf-8")
+    source = tmp_path / "r.csv"
+    source.write_text("Nom,Couleur préférée,Note\nA,Bleu,4\nB,Bleu,3\nC,Vert,4\nD,Bleu,1\n",
+                      encoding="utf-8")
+    result = CliRunner().invoke(main, ["synthesis", str(source), "--out", str(tmp_path / "o"),
+                                       "--questionnaire", str(definition)])
+    assert result.exit_code == 0, result.output
+    text = pdf_text((tmp_path / "o" / "synthese-reseau.pdf").read_bytes())
+    assert "4\nlieux ont répondu" in text
+    assert "AUTRES QUESTIONS" in text
+    assert "DÉPARTEMENT" not in text  # no postal code question
+    assert "Couleur préférée" in text and "Bleu" in text and "75 %" in text and "25 %" in text
+    assert "Note globale" in text and "Médiane du réseau : 3,5/4" in text
+    assert result.stderr.splitlines()[-1] == (f"open {tmp_path / 'o' / 'synthese-reseau.pdf'}  "
+                                              "(the network synthesis)")
+
+
+def test_export_csv_is_french_excel_and_formula_safe(tmp_path: Path) -> None:
+    source = tmp_path / "r.csv"
+    table = make_table([valid_answers(site_nom="=HYPERLINK(\"http://x\")", site_surface=12.5),
+                        valid_answers(site_nom="Arsenal")])
+    import csv
+
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(table.headers)
+        for row in table.rows:
+            writer.writerow(["" if c is None else c for c in row.cells])
+    out = tmp_path / "export.csv"
+    result = CliRunner().invoke(main, ["export", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith("\ufeff".encode())
+    frame = pd.read_csv(out, sep=";", decimal=",", encoding="utf-8-sig")
+    assert list(frame.site) == ["'=HYPERLINK(\"http://x\")", "Arsenal"]
+    assert frame.site_surface.iloc[0] == 12.5
+    assert list(frame["lien_social_publics[benevoles]"]) == [1, 1]
+    assert result.stderr.splitlines() == [
+        f"wrote {out}: 2 rows, {len(frame.columns)} columns",
+        f"open {out}  (the answers, in a spreadsheet or pandas)"]
+
+
+def test_export_xlsx_long_format_keeps_text_as_text(tmp_path: Path) -> None:
+    out = tmp_path / "long.xlsx"
+    result = CliRunner().invoke(main, ["export", str(EXAMPLE), "--out", str(out), "--long"])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out).active
+    headers = [c.value for c in sheet[1]]
+    assert headers == ["row", "site", "town", "postal_code", "departement", "status", "errors",
+                       "question", "type", "value", "other"]
+    values = [row for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert ("Numéripôle (Le)", "lien_social_publics", "benevoles") in {
+        (r[1], r[7], r[9]) for r in values}
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+
+
+def test_export_refuses_other_file_types_with_exit_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["export", str(EXAMPLE), "--out", str(tmp_path / "a.json")])
+    assert result.exit_code == 2
+    assert "the file must end in .csv or .xlsx" in result.stderr
+    assert not (tmp_path / "a.json").exists()
