@@ -9,11 +9,13 @@ big tables). Prints one JSON object on stdout: the run summary, the wall time of
 
 from __future__ import annotations
 
+import contextlib
 import json
 import resource
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # after PYTHONPATH, so a patched copy of the package can be timed
@@ -21,7 +23,8 @@ if str(ROOT) not in sys.path:  # after PYTHONPATH, so a patched copy of the pack
 
 
 def _watch_request_bodies() -> list[dict[str, object]]:
-    """Record method, path and body size of every request the Google transport sends."""
+    """Record method, path, body size and start time (s since the sync began) of every
+    request the Google transport sends."""
     seen: list[dict[str, object]] = []
     try:
         from requests.adapters import HTTPAdapter
@@ -35,12 +38,47 @@ def _watch_request_bodies() -> list[dict[str, object]]:
         started = time.perf_counter()
         response = original(self, request, *args, **kwargs)
         seen.append({"method": request.method, "url": request.url.split("?")[0][-120:],
+                     "t": started - _STARTED[0],
                      "bytes": size, "wait_s": time.perf_counter() - started,
                      "response_bytes": len(response.content or b"")})
         return response
 
     HTTPAdapter.send = send  # type: ignore[method-assign]
     return seen
+
+
+_STARTED = [time.perf_counter()]
+#: Steps of impactsheets.sync timed when present (names may change as the sync evolves).
+_PHASES = ("open_sheet", "validate", "_plan", "_render_and_deliver", "_write_back",
+           "write_index", "write_zip")
+
+
+def _time_phases() -> dict[str, float]:
+    """Wrap the sync's steps (and the sheet's ``read``) to add up the wall time of each."""
+    import functools
+
+    import impactsheets.sync as sync
+
+    spent: dict[str, float] = {}
+
+    def timed(name: str, func: Any) -> Any:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                result = func(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - started
+            if name == "open_sheet" and hasattr(result, "read"):
+                with contextlib.suppress(AttributeError):  # a class with slots: untimed
+                    result.read = timed("read", result.read)
+            return result
+        return wrapper
+
+    for name in _PHASES:
+        if callable(getattr(sync, name, None)):
+            setattr(sync, name, timed(name.strip("_"), getattr(sync, name)))
+    return spent
 
 
 def _vm_hwm_kb() -> int:
@@ -60,8 +98,9 @@ def main() -> None:
     from impactsheets.config import SyncConfig
     from impactsheets.sync import SyncOptions, run_sync
 
+    phases = _time_phases()
     config = SyncConfig.from_dict(spec["config"], "benchmark")
-    started = time.perf_counter()
+    started = _STARTED[0] = time.perf_counter()
     summary = run_sync(config, SyncOptions(full=spec.get("full", False), jobs=spec.get("jobs")))
     wall = time.perf_counter() - started
     result = {
@@ -71,6 +110,7 @@ def main() -> None:
         "maxrss_self_kb": _vm_hwm_kb() or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "maxrss_workers_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
         "requests": bodies,
+        "phases": phases,
     }
     result["summary"].pop("failures", None) if not summary.failures else None
     print(json.dumps(result, default=str))

@@ -31,3 +31,21 @@ def test_generated_workbook_reads_back_and_validates(tmp_path: Path, questionnai
 def test_generator_is_deterministic_per_seed() -> None:
     assert generate_table(50, seed=7).rows == generate_table(50, seed=7).rows
     assert generate_table(50, seed=7).rows != generate_table(50, seed=8).rows
+
+
+def test_runner_groups_and_request_rate() -> None:
+    import argparse
+
+    import pytest
+
+    from benchmarks.run import parse_groups
+    from benchmarks.syncs import requests_per_minute
+
+    assert parse_groups("national") == ("national",)
+    assert parse_groups("national, reads") == ("reads", "national")  # the runner's order
+    with pytest.raises(argparse.ArgumentTypeError, match="choose among reads, validation"):
+        parse_groups("nationale")
+    # 61 requests spread over 61 s: never more than 60 within one minute
+    assert requests_per_minute([float(t) for t in range(61)]) == 60
+    assert requests_per_minute([0.0, 0.5, 59.9, 60.0, 119.0]) == 3
+    assert requests_per_minute([]) == 0

@@ -1,0 +1,224 @@
+"""Sync figures: whole syncs in a fresh process against a Google Sheet on the local emulator.
+
+For each size: a full sync (read, validate, render every report, write the problems back,
+index), then the same sync again with nothing changed. Each runs in ``sync_child.py`` so its
+memory is its own; the emulator (a thread of the runner) logs the requests it answers.
+
+>>> requests_per_minute([0.0, 10.0, 59.9, 61.0, 200.0])
+3
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks.generate import SHEET_TITLE, generate_rows
+from benchmarks.measure import INFO, MB, CpuWatch, Figure, TreeMemory, check, num
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+EMULATOR_KEY = "impactsheetsBenchmarkNetwork{n:07d}"  # >= 25 alphanumerics: a sheet key
+EMULATOR_ENV = "IMPACTSHEETS_GOOGLE_EMULATOR"  # README: "trying the Google mode on the emulator"
+
+
+@dataclass(frozen=True)
+class SyncTargets:
+    """What a sync of a given size must achieve (None: no target at that size)."""
+
+    full_s: float | None = None
+    no_change_s: float | None = 5.0
+    peak_mb: float | None = None
+    requests: int | None = None  # Sheets requests of a full sync
+    per_minute: int | None = None  # Sheets requests in any 60 s of a run
+    body_mb: float = 2.0  # each request body, strictly under
+
+
+#: Issue 17: the 3,500-site night ≤ 45 s; national scale (35,000 sites) ≤ 8 min, no-change
+#: ≤ 20 s, ≤ 1 GB, bodies < 2 MB, within the Sheets quota of 60 requests per user per minute.
+TARGETS = {
+    3_500: SyncTargets(full_s=45, no_change_s=5, peak_mb=500, requests=3),
+    35_000: SyncTargets(full_s=480, no_change_s=20, peak_mb=1000, per_minute=60),
+}
+
+
+def emulator_present() -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("impactsheets.emulator") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+@contextmanager
+def emulator() -> Iterator[Any]:
+    from impactsheets.emulator import Emulator
+
+    with Emulator() as emu:
+        yield emu
+
+
+def run_child(spec: dict[str, Any], work: Path, env: dict[str, str]) -> dict[str, Any]:
+    """One sync in a subprocess, its process tree's memory sampled."""
+    spec_path = work / f"sync-{time.monotonic_ns()}.json"
+    spec_path.write_text(json.dumps(spec), encoding="utf-8")
+    started = time.perf_counter()
+    cpu = CpuWatch().__enter__()
+    process = subprocess.Popen([sys.executable, str(HERE / "sync_child.py"), str(spec_path)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=env, cwd=str(ROOT))
+    watch = TreeMemory(process.pid)
+    watch.start()
+    out, err = process.communicate()
+    watch.stop_flag.set()
+    watch.join()
+    cpu.__exit__(None, None, None)
+    wall = time.perf_counter() - started
+    if process.returncode != 0:
+        raise RuntimeError(f"sync child failed ({process.returncode}):\n{err[-3000:]}")
+    result = json.loads(out.strip().splitlines()[-1])
+    result.update(process_wall_s=wall, peak_tree_pss_kb=watch.peak_pss_kb,
+                  peak_single_rss_kb=watch.peak_rss_kb, peak_processes=watch.peak_processes,
+                  other_cores=cpu.other_cores, cpu_s=cpu.cpu_children + cpu.cpu_self,
+                  load_end=os.getloadavg()[0])
+    return result
+
+
+def requests_per_minute(starts: list[float]) -> int:
+    """The most requests started within any 60 seconds."""
+    starts = sorted(starts)
+    most, first = 0, 0
+    for last, t in enumerate(starts):
+        while t - starts[first] >= 60:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
+def bench_syncs(sizes: tuple[int, ...], figures: list[Figure], work: Path, jobs: int,
+                section_name: str = "Sync") -> dict[str, Any]:
+    """Full and no-change syncs of each size; figures against :data:`TARGETS`."""
+    if not emulator_present():
+        raise RuntimeError("the Google emulator (impactsheets.emulator) is missing")
+    env = dict(os.environ)
+    env.pop("GOOGLE_APPLICATION_CREDENTIALS", None)
+    raw: dict[str, Any] = {"backend": "emulator"}
+    section = f"{section_name} (Google Sheet on the emulator, jobs={jobs})"
+    with emulator() as emu:
+        env[EMULATOR_ENV] = emu.base_url
+        for n in sizes:
+            started = time.perf_counter()
+            headers, rows = generate_rows(n, seed=0)
+            key = EMULATOR_KEY.format(n=n)
+            emu.load_values(key, {SHEET_TITLE: [headers, *rows]}, title=f"network-{n}")
+            del rows
+            loaded = time.perf_counter() - started
+            out = work / f"out-{n}"
+            shutil.rmtree(out, ignore_errors=True)
+            spec = {"config": {"source": key, "output": str(out)}, "jobs": jobs}
+            runs = {}
+            for label in ("full", "no-change"):
+                emu.reset_requests()
+                result = run_child(spec, work, env)
+                log = emu.requests()
+                result["emulator_requests"] = len(log)
+                result["emulator_log"] = [{k: e.get(k) for k in ("method", "path", "status")}
+                                          for e in log]
+                runs[label] = result
+            raw[str(n)] = {"generate_and_load_s": loaded, **runs}
+            _figures(n, runs, figures, section)
+            raw[str(n)]["pdf_sizes"] = [p.stat().st_size for p in (out / "reports").glob("*.pdf")]
+            shutil.rmtree(out, ignore_errors=True)
+            emu.reset()
+    return raw
+
+
+def _figures(n: int, runs: dict[str, Any], figures: list[Figure], section: str) -> None:
+    targets = TARGETS.get(n, SyncTargets())
+    full, again = runs["full"], runs["no-change"]
+    s_full, s_again = full["summary"], again["summary"]
+    requests_full, requests_again = full["emulator_requests"], again["emulator_requests"]
+    bodies = [r["bytes"] for r in full["requests"] + again["requests"]]
+    size = f"{num(n)} sites"
+
+    def target(value: float | None, text: str) -> str:
+        return text.format(value) if value is not None else ""
+
+    def status(value: float | None, ok: bool) -> str:
+        return check(ok) if value is not None else INFO
+
+    figures.append(Figure(
+        section, f"Full sync, {size} (read, validate, render all, write back)",
+        full["wall_s"], "s", target(targets.full_s, "≤ {:g} s"),
+        status(targets.full_s, full["wall_s"] <= (targets.full_s or 0)),
+        note=f"{s_full['rendered']} rendered, {s_full['failed']} failed; "
+             f"{s_full['rendered'] / full['wall_s']:.1f} reports/s end to end; "
+             f"{full['cpu_s']:.0f} CPU-s; other processes used "
+             f"{full['other_cores'] or 0:.1f} cores meanwhile; phases: {_phases(full)}",
+        details={"phases": full.get("phases", {})}))
+    peak_mb, peak_note = peak_memory(full, again)
+    figures.append(Figure(
+        section, f"Peak memory, {size} (full and no-change syncs, all processes)",
+        peak_mb, "MB", target(targets.peak_mb, "≤ {:g} MB"),
+        status(targets.peak_mb, peak_mb <= (targets.peak_mb or 0)), note=peak_note))
+    figures.append(Figure(
+        section, f"Sheets API requests, full sync, {size}", requests_full, "",
+        target(targets.requests, "≤ {}"),
+        status(targets.requests, requests_full <= (targets.requests or 0)),
+        note=f"{s_full['api_requests']} counted by the product's transport"))
+    per_minute = max(requests_per_minute([r["t"] for r in run["requests"] if "t" in r])
+                     for run in (full, again))
+    if targets.per_minute is not None or n >= 3_500:
+        figures.append(Figure(
+            section, f"Sheets requests in any minute, {size}", per_minute, "",
+            target(targets.per_minute, "≤ {}"),
+            status(targets.per_minute, per_minute <= (targets.per_minute or 0)),
+            note="the most requests the full or the no-change sync started within 60 s"))
+    biggest = max(bodies, default=0)
+    figures.append(Figure(
+        section, f"Largest Sheets request body, {size}", biggest / MB, "MB",
+        f"< {targets.body_mb:g} MB", check(biggest < targets.body_mb * MB),
+        note=f"{len(full['requests'])} requests sent by the full sync; bodies "
+             f"{', '.join(f'{b / MB:.2f}' for b in sorted(bodies, reverse=True)[:6])} MB"))
+    figures.append(Figure(
+        section, f"No-change sync, {size}: time", again["wall_s"], "s",
+        target(targets.no_change_s, "≤ {:g} s"),
+        status(targets.no_change_s, again["wall_s"] <= (targets.no_change_s or 0)),
+        note=f"{s_again['rendered']} rendered, {s_again['skipped']} unchanged; "
+             f"{sum(r['wait_s'] for r in again['requests']):.1f} s waiting for the emulator's "
+             f"answers ({sum(r['response_bytes'] for r in again['requests']) / MB:.0f} MB); "
+             f"other processes used {again['other_cores'] or 0:.1f} cores; phases: "
+             f"{_phases(again)}"))
+    figures.append(Figure(
+        section, f"No-change sync, {size}: requests / renders",
+        f"{requests_again} / {s_again['rendered']}", "", "≤ 2 / 0",
+        check(requests_again <= 2 and s_again["rendered"] == 0)))
+
+
+def _phases(run: dict[str, Any]) -> str:
+    phases = run.get("phases") or {}
+    return ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items()) or "—"
+
+
+def peak_memory(full: dict[str, Any], again: dict[str, Any]) -> tuple[float, str]:
+    """The larger of the two syncs' peaks: sampled whole-tree PSS, or the main process's
+    own peak RSS (VmHWM) when a short peak escaped the sampling (MB = MiB here)."""
+    def peak(run: dict[str, Any]) -> float:
+        return max(run["peak_tree_pss_kb"], run["maxrss_self_kb"]) / 1024
+
+    note = (f"full sync: main process {full['maxrss_self_kb'] / 1024:.0f} MB (VmHWM), "
+            f"largest render worker {full['maxrss_workers_kb'] / 1024:.0f} MB, whole tree "
+            f"{full['peak_tree_pss_kb'] / 1024:.0f} MB PSS sampled; no-change sync: main process "
+            f"{again['maxrss_self_kb'] / 1024:.0f} MB")
+    return max(peak(full), peak(again)), note
+
