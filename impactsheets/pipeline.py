@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +76,7 @@ def run_demo(out_dir: Path) -> DemoResult:
     """Run the whole local pipeline on the bundled example workbook into ``out_dir``."""
     from impactsheets.feedback.workbook import annotate_workbook
 
+    started, clock = datetime.now().astimezone(), time.monotonic()
     out_dir.mkdir(parents=True, exist_ok=True)
     source = out_dir / EXAMPLE_WORKBOOK
     shutil.copyfile(data_path("examples", EXAMPLE_WORKBOOK), source)
@@ -86,7 +89,15 @@ def run_demo(out_dir: Path) -> DemoResult:
     from impactsheets.report import render_reports
 
     result.reports = render_reports(report, questionnaire, out_dir)
+    from impactsheets.delivery.folder import index_entries, run_info, write_index
     from impactsheets.network.synthesis import write_synthesis
 
     result.files.append(write_synthesis(report, questionnaire, out_dir))
+    entries = index_entries(
+        report, questionnaire,
+        {r.row: (f"reports/{r.path.name}", "") for r in result.reports if r.path},
+        {r.row: r.error for r in result.reports if r.error})
+    result.files += write_index(out_dir, entries, run_info(
+        questionnaire.title, started, time.monotonic() - clock, entries,
+        sheet="responses-annotated.xlsx", summary="validation.json"))
     return result

@@ -19,6 +19,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from filelock import FileLock, Timeout
 from impactsheets.answers import Selection
 from impactsheets.config import SyncConfig
 from impactsheets.delivery import Delivered
-from impactsheets.delivery.folder import IndexEntry, write_index, write_zip
+from impactsheets.delivery.folder import index_entries, run_info, write_index, write_zip
 from impactsheets.errors import ImpactsheetsError, LockedError
 from impactsheets.files import atomic_write, remove_partials
 from impactsheets.pipeline import write_json
@@ -152,6 +153,7 @@ def run_sync(config: SyncConfig, options: SyncOptions | None = None) -> RunSumma
 
 def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary:
     out = config.output
+    started_at = datetime.now().astimezone()
     questionnaire = load_questionnaire(config.questionnaire)
     template = load_template(config.template)
     versions = fingerprint(questionnaire.fingerprint_text, template.fingerprint)
@@ -190,13 +192,18 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
                                                          plan.previous.drive_id, plan.pdf_name)
         links = _links(report.current, delivered, summary, sheet.shows_local_paths)
         summary.write_back = _write_back(sheet, report, links) if config.write_back else "off"
-        entries = [_entry(r, delivered.get(r.row)) for r in report.current]
-        write_index(out, entries, f"{questionnaire.title} — rapports par lieu")
         from impactsheets.network.synthesis import write_synthesis
 
         write_synthesis(report, questionnaire, out, template)
+        entries = index_entries(
+            report, questionnaire,
+            {row: (d.pdf, d.link if d.drive_id else "") for row, d in delivered.items()},
+            {f["row"]: f["error"] for f in summary.failures})
         if config.zip:
             write_zip(out, [out / e.pdf for e in entries if e.pdf])
+        write_index(out, entries, run_info(
+            questionnaire.title, started_at, time.monotonic() - started, entries,
+            template=config.template, sheet=_sheet_link(config, sheet), zip_file=config.zip))
     finally:
         store.close()
     summary.api_requests = sheet.api_requests()
@@ -272,9 +279,10 @@ def _links(responses: list[Response], delivered: dict[int, Delivered], summary: 
     return links
 
 
-def _entry(response: Response, delivered: Delivered | None) -> IndexEntry:
-    answers = response.answers
-    drive_link = delivered.link if delivered and delivered.drive_id else ""
-    return IndexEntry(response.site, str(answers.get("site_commune", "")),
-                      str(answers.get("site_code_postal", "")), response.row, response.status,
-                      delivered.pdf if delivered else "", drive_link)
+def _sheet_link(config: SyncConfig, sheet: ResponseSheet) -> str | None:
+    """The annotated sheet: the Google Sheet itself, or the annotated local copy."""
+    if not sheet.shows_local_paths:
+        source = str(config.source)
+        return source if source.startswith("https://") else (
+            f"https://docs.google.com/spreadsheets/d/{source}/edit")
+    return "responses-annotated.xlsx" if config.write_back else None
