@@ -23,7 +23,6 @@ import click
 
 from impactsheets import __version__
 from impactsheets.errors import (
-    EXIT_CANNOT_RUN,
     EXIT_DATA_ERRORS,
     EXIT_REPORTS_FAILED,
     ImpactsheetsError,
@@ -123,6 +122,7 @@ def demo(out_dir: Path, as_json: bool) -> None:
         click.echo(f"wrote {path}", err=True)
     if result.reports:
         click.echo(f"wrote {len(result.reports)} reports in {out_dir / 'reports'}", err=True)
+    opens(out_dir / "index.html", "the dashboard: every site, its problems, its report")
 
 
 @main.command()
@@ -153,19 +153,26 @@ def render(source: str, out_dir: Path, sites: tuple[str, ...], template: str,
     for r in results:
         if r.error:
             click.echo(f"failed: {r.site} (row {r.row}): {r.error}", err=True)
-    if sites and not results:
-        click.echo(f"impactsheets: error: no site named {', '.join(sites)}", err=True)
-        sys.exit(EXIT_CANNOT_RUN)
     done = [r for r in results if r.path]
     click.echo(f"wrote {len(done)} report{'s' if len(done) != 1 else ''} in {out_dir / 'reports'}"
                f" ({sum(r.provisional for r in done)} provisional)", err=True)
+    if len(done) == 1 and done[0].path is not None:
+        opens(done[0].path, f"the report of {done[0].site}")
+    elif done:
+        opens(out_dir / "reports", "one PDF per site")
     if any(r.error for r in results):
         sys.exit(EXIT_REPORTS_FAILED)
 
 
 def opens(path: Path | str, what: str) -> None:
-    """The last line of a writing command: what to open to see the result."""
-    click.echo(f"open {path}  ({what})", err=True)
+    """The last line of a writing command: what to open to see the result (a path under the
+    current folder is shown relative to it)."""
+    full = Path(path).resolve()
+    try:
+        shown = full.relative_to(Path.cwd().resolve())
+    except ValueError:
+        shown = full
+    click.echo(f"open {shown}  ({what})", err=True)
 
 
 def _export_path(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
@@ -219,6 +226,44 @@ def synthesis(source: str, out_dir: Path, template: str, questionnaire_path: str
     opens(path, "the network synthesis")
 
 
+@main.command()
+@click.argument("source")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder to check: says whether each report file is there.")
+@questionnaire_option
+@worksheet_option
+@json_option
+@reports_errors
+def sites(source: str, out_dir: Path | None, questionnaire_path: str | None,
+          worksheet: str | None, as_json: bool) -> None:
+    """List the sites of SOURCE: row, name, town, status and report file.
+
+    The names listed are what --site of 'render' accepts (case, accents and apostrophes
+    ignored, or the report's file name without .pdf).
+    """
+    from dataclasses import asdict
+
+    from impactsheets.network.sites import list_sites
+    from impactsheets.pipeline import validate_source
+    from impactsheets.questionnaire import load_questionnaire
+
+    loaded = load_questionnaire(questionnaire_path)
+    _, report = validate_source(source, loaded, worksheet)
+    lines = list_sites(report, loaded, out_dir)
+    if as_json:
+        emit_json([asdict(line) for line in lines])
+    for line in lines:
+        where = line.report or "—"
+        if line.exists is False:
+            where += " (not written yet)"
+        click.echo(f"{line.row:>5}  {line.site[:40]:<40}  {line.town[:20]:<20}  "
+                   f"{line.status[:28]:<28}  {where}", err=True)
+    current = sum(1 for line in lines if line.report)
+    click.echo(f"{current} site{'s' if current != 1 else ''}, "
+               f"{len(lines) - current} superseded response"
+               f"{'s' if len(lines) - current != 1 else ''}.", err=True)
+
+
 @main.group()
 def questionnaire() -> None:
     """Work with questionnaire definitions."""
@@ -269,6 +314,9 @@ def sync(config_path: str | None, full: bool, dry_run: bool, jobs: int | None,
         f"errors); rendered {summary.rendered}, unchanged {summary.skipped}, failed "
         f"{summary.failed}, uploaded {summary.uploaded}; {summary.api_requests} Sheets and "
         f"{summary.drive_requests} Drive requests in {summary.duration_s:.1f} s.", err=True)
+    if not dry_run:
+        opens(Path(summary.output) / "index.html",
+              "the dashboard: every site, its problems, its report")
     if summary.failed:
         sys.exit(EXIT_REPORTS_FAILED)
 
@@ -319,26 +367,38 @@ class _progress:
 @click.option("--source", prompt="Response sheet (Google Sheets URL or key, or .xlsx/.csv path)",
               help="Google Sheets URL or key, or a local .xlsx/.csv path.")
 @click.option("--worksheet", default=None, help="Worksheet name (default: the first one).")
-@click.option("--output", default="impactsheets-output", show_default=True,
-              help="Output folder for reports, index and state.")
+@click.option("--output", default="out/sync", show_default=True,
+              help="Output folder for reports, dashboard and state, from the current folder "
+                   "(written relative to the configuration file's folder).")
 @click.option("--template", default="default", show_default=True, help="Report template.")
 @click.option("--drive-folder", default=None, help="Google Drive folder id for the reports.")
 @click.option("--service-account-file", default=None, help="Service-account key file.")
 @reports_errors
 def init(config_path: Path, source: str, worksheet: str | None, output: str, template: str,
          drive_folder: str | None, service_account_file: str | None) -> None:
-    """Write a sync configuration from flags (asks for the sheet when not given)."""
-    from impactsheets.config import write_config
+    """Write a sync configuration from flags (asks for the sheet when not given).
 
-    values: dict[str, Any] = {"source": source, "output": output, "template": template}
+    Paths are given from the current folder; the file stores them relative to its own folder,
+    since a configuration's relative paths resolve against the folder it is in.
+    """
+    from impactsheets.config import path_for_config, write_config
+    from impactsheets.sources import is_google_sheet
+
+    if not is_google_sheet(source):
+        source = path_for_config(source, config_path)
+    values: dict[str, Any] = {"source": source, "output": path_for_config(output, config_path),
+                              "template": template}
     if worksheet:
         values["worksheet"] = worksheet
     if drive_folder:
         values["drive"] = {"folder_id": drive_folder}
     if service_account_file:
-        values["credentials"] = {"service_account_file": service_account_file}
+        values["credentials"] = {"service_account_file": path_for_config(service_account_file,
+                                                                          config_path)}
     write_config(config_path, values)
-    click.echo(f"wrote {config_path}; run: impactsheets sync --config {config_path}", err=True)
+    click.echo(f"wrote {config_path}: reports, dashboard and state will go to {output}", err=True)
+    click.echo(f"run: impactsheets sync --config {config_path}", err=True)
+    opens(Path(output) / "index.html", "after a sync: the dashboard of every site")
 
 
 @main.command()

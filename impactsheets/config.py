@@ -155,6 +155,19 @@ def load_config(path: str | Path | None = None) -> SyncConfig:
     return SyncConfig.from_dict(data, str(chosen), chosen.resolve().parent)
 
 
+def path_for_config(path: str, config: Path) -> str:
+    """A path typed on the command line (relative to the current folder) as a configuration
+    file must hold it: relative paths in a configuration resolve against its own folder.
+
+    >>> path_for_config("out/sync", Path("config/sync.yaml"))
+    '../out/sync'
+    """
+    target = Path(path)
+    if target.is_absolute():
+        return path
+    return os.path.relpath(Path.cwd() / target, config.resolve().parent)
+
+
 def write_config(path: Path, values: dict[str, Any]) -> Path:
     """Write a configuration file (user-only permissions) after checking it loads."""
     SyncConfig.from_dict(values, str(path), path.resolve().parent)

@@ -51,6 +51,10 @@ def render_source(source: str | Path, out_dir: Path, *, sites: list[str] | tuple
     loaded_template = load_template(template)  # a broken template stops before any reading
     loaded = load_questionnaire(questionnaire)
     _, report = validate_source(source, loaded, worksheet)
+    if sites:
+        from impactsheets.network.sites import find_sites
+
+        sites = find_sites([r.site for r in report.current], sites)
     return render_reports(report, loaded, out_dir, template=loaded_template, sites=sites)
 
 

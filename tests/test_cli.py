@@ -102,7 +102,8 @@ def test_render_writes_one_pdf_per_current_site(tmp_path: Path) -> None:
     names = sorted(p.name for p in (tmp_path / "reports").glob("*.pdf"))
     assert len(names) == 13  # 14 responses, one superseded
     assert "numeripole-le.pdf" in names and "l-usine-a-projets.pdf" in names
-    assert result.stderr == f"wrote 13 reports in {tmp_path / 'reports'} (4 provisional)\n"
+    assert result.stderr == (f"wrote 13 reports in {tmp_path / 'reports'} (4 provisional)\n"
+                             f"open {tmp_path / 'reports'}  (one PDF per site)\n")
 
 
 def test_render_one_site_and_unknown_site(tmp_path: Path) -> None:
@@ -113,7 +114,8 @@ def test_render_one_site_and_unknown_site(tmp_path: Path) -> None:
     assert entry["path"] == str(tmp_path / "reports" / "arsenal.pdf")
     result = run("render", str(EXAMPLE), "--out", str(tmp_path), "--site", "Nulle Part")
     assert result.exit_code == 3
-    assert result.stderr == "impactsheets: error: no site named Nulle Part\n"
+    assert result.stderr == ("impactsheets: error: no site named 'Nulle Part'; 'impactsheets "
+                             "sites SOURCE' lists every site\n")
 
 
 def test_render_unknown_template_exits_3(tmp_path: Path) -> None:
