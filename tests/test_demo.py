@@ -90,6 +90,19 @@ def test_status_columns_and_problems_sheet(demo_dir: Path) -> None:
     assert rows[5][:3] == (7, "R7", "L'Usine à Projets")
 
 
+def test_problems_sheet_has_a_filter_wrapped_text_and_a_frozen_header(demo_dir: Path) -> None:
+    book = load_workbook(demo_dir / "responses-annotated.xlsx")
+    problems = book[PROBLEMS_SHEET]
+    assert problems.auto_filter.ref == f"A1:H{problems.max_row}"
+    assert problems.freeze_panes == "A2"
+    assert all(c.alignment.wrap_text for row in problems.iter_rows(min_row=2) for c in row)
+    sheet = book.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    column = headers.index("Problèmes") + 1
+    cell = sheet.cell(row=7, column=column)
+    assert cell.value.count("\n") == 3 and cell.alignment.wrap_text  # 4 problems, one a line
+
+
 def test_demo_json_output(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path), "--json"])
     assert result.exit_code == 0

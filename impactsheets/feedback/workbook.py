@@ -16,7 +16,8 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from impactsheets.errors import SourceError
@@ -34,6 +35,8 @@ from impactsheets.feedback import (
 from impactsheets.questionnaire import normalize_label
 from impactsheets.sources import Table
 from impactsheets.validation import ValidationReport
+
+_WRAPPED = Alignment(wrap_text=True, vertical="top")
 
 
 def xlsx_safe(text: str) -> str:
@@ -83,7 +86,11 @@ def _write_problems_sheet(book: Workbook, report: ValidationReport) -> None:
             _set_text(sheet, row, column, value)
     for letter, width in zip("ABCDEFGH", (7, 8, 28, 40, 24, 14, 30, 90), strict=True):
         sheet.column_dimensions[letter].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = _WRAPPED
     sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(PROBLEMS_SHEET_HEADERS))}{sheet.max_row}"
 
 
 def _workbook_from_table(table: Table) -> tuple[Workbook, Worksheet]:
@@ -129,6 +136,7 @@ def annotate_workbook(source: Path, report: ValidationReport, out: Path, table: 
     for row, (status, problems) in status_by_row(report).items():
         _set_text(sheet, row, status_column, status)
         _set_text(sheet, row, problems_column, problems)
+        sheet.cell(row=row, column=problems_column).alignment = _WRAPPED
         if status != "OK":
             colour = COLOURS["error" if "erreur" in status else "warning"]
             sheet.cell(row=row, column=status_column).fill = PatternFill(
