@@ -24,6 +24,7 @@ import click
 from impactsheets import __version__
 from impactsheets.errors import (
     EXIT_DATA_ERRORS,
+    EXIT_MAIL,
     EXIT_REPORTS_FAILED,
     ImpactsheetsError,
 )
@@ -314,11 +315,66 @@ def sync(config_path: str | None, full: bool, dry_run: bool, jobs: int | None,
         f"errors); rendered {summary.rendered}, unchanged {summary.skipped}, failed "
         f"{summary.failed}, uploaded {summary.uploaded}; {summary.api_requests} Sheets and "
         f"{summary.drive_requests} Drive requests in {summary.duration_s:.1f} s.", err=True)
+    mail = summary.notify or {}
+    if mail:
+        click.echo(f"e-mails: {mail['error']}" if "error" in mail else
+                   f"e-mails: {mail['sent']} sent, {mail['failed']} refused, {mail['uncertain']} "
+                   f"uncertain, {mail['not_sent']} not sent (see summary.json).", err=True)
     if not dry_run:
         opens(Path(summary.output) / "index.html",
               "the dashboard: every site, its problems, its report")
     if summary.failed:
         sys.exit(EXIT_REPORTS_FAILED)
+    if "error" in mail or mail.get("failed") or mail.get("uncertain"):
+        sys.exit(EXIT_MAIL)
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Sync configuration with a 'notify:' section. Default: $IMPACTSHEETS_CONFIG, "
+                   "else config/sync.yaml.")
+@click.option("--dry-run", is_flag=True,
+              help="Write each message as an .eml file (notify.preview_dir, default "
+                   "OUTPUT/emails-preview); send nothing, record nothing.")
+@click.option("--site", "sites", multiple=True, help="Only this site, by name (repeatable).")
+@click.option("--redirect", metavar="ADDRESS",
+              help="Send every message to ADDRESS instead of the sites (a test run; nothing "
+                   "is recorded as sent).")
+@json_option
+@reports_errors
+def notify(config_path: str | None, dry_run: bool, sites: tuple[str, ...], redirect: str | None,
+           as_json: bool) -> None:
+    """E-mail each site its report, or what to correct with a link to the prefilled form.
+
+    A site is written to again only when its report or its problems change, and not more
+    often than notify.min_interval_days. Exits 0 when every message due was sent (or
+    previewed), 8 when the mail server cannot be reached or refused some messages (they are
+    tried again on the next run), 4 on a configuration error.
+    """
+    from impactsheets.config import load_config
+    from impactsheets.notify import NotifyOptions, run_notify
+
+    config = load_config(config_path)
+    _configure_logging()
+    summary = run_notify(config, NotifyOptions(dry_run=dry_run, sites=sites, redirect=redirect))
+    if as_json:
+        emit_json(summary.to_json())
+    for site in summary.sites:
+        if site["outcome"] not in ("unchanged", "too-soon"):
+            detail = f" ({site['detail']})" if site["detail"] else ""
+            click.echo(f"{site['outcome']:>10}  {site['kind'] or '-':<11}  {site['site']}  "
+                       f"{site['address']}{detail}", err=True)
+    done = "previewed" if dry_run else "sent"
+    click.echo(f"{summary.sent} {done}, {summary.failed} refused, {summary.uncertain} uncertain, "
+               f"{summary.unchanged} unchanged, {summary.waiting} waiting, {summary.not_sent} "
+               f"not sent" + (f"; previews in {Path(summary.previews[0]).parent}"
+                              if summary.previews else "") + ".", err=True)
+    if summary.previews:
+        opens(Path(summary.previews[0]).parent, "each message as an .eml file")
+    elif not dry_run:
+        opens(config.output / "notify.json", "what was sent to each site, and what was not")
+    if summary.failed or summary.uncertain:
+        sys.exit(EXIT_MAIL)
 
 
 def _configure_logging() -> None:

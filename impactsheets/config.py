@@ -14,18 +14,21 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from impactsheets.errors import ConfigError
 from impactsheets.sources import is_google_sheet
 
+if TYPE_CHECKING:
+    from impactsheets.notify.settings import NotifySettings
+
 #: Where ``impactsheets sync`` looks when no ``--config`` is given.
 DEFAULT_CONFIG = Path("config/sync.yaml")
 CONFIG_ENV = "IMPACTSHEETS_CONFIG"
 _KEYS = {"source", "worksheet", "questionnaire", "template", "output", "state", "write_back",
-         "drive", "credentials", "zip", "jobs"}
+         "drive", "credentials", "zip", "jobs", "notify"}
 _DRIVE_KEYS = {"folder_id"}
 _CREDENTIAL_KEYS = {"service_account_file", "oauth_client_file", "token_file"}
 
@@ -47,6 +50,7 @@ class SyncConfig:
     token_file: str | None = None
     zip: bool = False
     jobs: int | None = None
+    notify: NotifySettings | None = None  # the ``notify:`` section: e-mails to the sites
     path: str = "inline"
 
     @property
@@ -103,8 +107,17 @@ class SyncConfig:
             token_file=_path_text(local(creds.get("token_file"), "credentials.token_file")),
             zip=data.get("zip", False),
             jobs=jobs,
+            notify=_notify(data, path, base),
             path=path,
         )
+
+
+def _notify(data: dict[str, Any], path: str, base: Path) -> NotifySettings | None:
+    if data.get("notify") is None:
+        return None
+    from impactsheets.notify.settings import NotifySettings
+
+    return NotifySettings.from_dict(data["notify"], path, base)
 
 
 def _path_text(value: Path | None) -> str | None:

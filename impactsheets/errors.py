@@ -22,6 +22,7 @@ EXIT_CONFIG = 4
 EXIT_SHEET_ACCESS = 5
 EXIT_REPORTS_FAILED = 6
 EXIT_LOCKED = 7
+EXIT_MAIL = 8
 
 
 class ImpactsheetsError(Exception):
@@ -62,3 +63,9 @@ class LockedError(ImpactsheetsError):
     """Another sync run holds the lock."""
 
     exit_code = EXIT_LOCKED
+
+
+class MailError(ImpactsheetsError):
+    """E-mails could not be sent: the mail server cannot be reached or refused the login."""
+
+    exit_code = EXIT_MAIL

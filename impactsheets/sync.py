@@ -17,7 +17,8 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -77,6 +78,7 @@ class RunSummary:
     would_render: list[str] = field(default_factory=list)
     failures: list[dict[str, Any]] = field(default_factory=list)
     output: str = ""
+    notify: dict[str, Any] | None = None  # the e-mails sent after the sync (notify: section)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -132,12 +134,12 @@ def _uploader(config: SyncConfig) -> Any:
                        oauth_client_file=config.oauth_client_file, token_file=config.token_file)
 
 
-def run_sync(config: SyncConfig, options: SyncOptions | None = None) -> RunSummary:
-    """Run one sync. Raises only when the tool cannot run (named exceptions)."""
-    options = options or SyncOptions()
-    started = time.monotonic()
-    if options.dry_run:
-        return _run(config, options, started)
+@contextmanager
+def run_lock(config: SyncConfig, dry_run: bool = False) -> Iterator[None]:
+    """Hold ``<output>/.sync.lock`` (a dry run takes none); :class:`LockedError` when taken."""
+    if dry_run:
+        yield
+        return
     config.output.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(config.output / ".sync.lock"), timeout=0)
     try:
@@ -146,9 +148,17 @@ def run_sync(config: SyncConfig, options: SyncOptions | None = None) -> RunSumma
         raise LockedError(f"another impactsheets sync is running on {config.output} "
                           f"(lock file {config.output / '.sync.lock'}); try again later") from None
     try:
-        return _run(config, options, started)
+        yield
     finally:
         lock.release()
+
+
+def run_sync(config: SyncConfig, options: SyncOptions | None = None) -> RunSummary:
+    """Run one sync. Raises only when the tool cannot run (named exceptions)."""
+    options = options or SyncOptions()
+    started = time.monotonic()
+    with run_lock(config, options.dry_run):
+        return _run(config, options, started)
 
 
 def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary:
@@ -201,6 +211,8 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
             {f["row"]: f["error"] for f in summary.failures})
         if config.zip:
             write_zip(out, [out / e.pdf for e in entries if e.pdf])
+        if config.notify is not None and config.notify.after_sync:
+            summary.notify = _notify(config, questionnaire, report.current, store)
         write_index(out, entries, run_info(
             questionnaire.title, started_at, time.monotonic() - started, entries,
             template=config.template, sheet=_sheet_link(config, sheet), zip_file=config.zip))
@@ -210,6 +222,19 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
     summary.duration_s = round(time.monotonic() - started, 3)
     write_json(out / "summary.json", summary.to_json())
     return summary
+
+
+def _notify(config: SyncConfig, questionnaire: Questionnaire, responses: list[Response],
+            store: StateStore) -> dict[str, Any]:
+    """E-mail the sites (``notify:`` section); a mail server failure does not undo the sync."""
+    from impactsheets.errors import MailError
+    from impactsheets.notify import notify_sites
+
+    try:
+        return notify_sites(config, questionnaire, responses, store).to_json()
+    except MailError as exc:
+        log.error("%s", exc)
+        return {"error": str(exc)}
 
 
 def _write_back(sheet: ResponseSheet, report: Any, links: dict[int, str]) -> str:

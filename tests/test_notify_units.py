@@ -1,0 +1,189 @@
+"""The pieces of the e-mails to the sites: the prefilled link in Google's format, the
+templates and their errors, escaping, the ``notify:`` configuration."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from impactsheets.answers import Selection
+from impactsheets.cli import main
+from impactsheets.errors import ConfigError, TemplateError
+from impactsheets.notify.emails import EmailTemplate, ProblemLine, load_email_template, render
+from impactsheets.notify.prefill import MAX_URL, correction_link, form_url
+from impactsheets.notify.settings import NotifySettings, valid_address
+from impactsheets.questionnaire import FormRef, Questionnaire, load_questionnaire
+from impactsheets.validation import Response
+
+MODULES = ["settings", "prefill", "emails", "message", "ledger"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples_run(name: str) -> None:
+    module = importlib.import_module(f"impactsheets.notify.{name}")
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def with_form(entry_ids: bool = True) -> Questionnaire:
+    q = load_questionnaire()
+    q.form = FormRef("1FAIpQLSdX", "https://docs.google.com/forms/d/e/1FAIpQLSdX/viewform")
+    for number, question in enumerate(q.questions, start=1):
+        question.entry_id = 100 + number if entry_ids else None
+    return q
+
+
+def entry(q: Questionnaire, qid: str) -> str:
+    return f"entry.{q.question(qid).entry_id}"
+
+
+def test_the_prefilled_link_follows_googles_format() -> None:
+    q = with_form()
+    response = Response(7, {
+        "site_nom": "L'Usine & Cie", "site_ouverture": datetime(2019, 9, 15),
+        "site_surface": 1250.5, "intensite_individuels": 4,
+        "sante_effets": Selection(("relations", "confiance"), ("Plus de sommeil, moins de bruit",)),
+        "inclusion_observation": Selection(("groupe",)),
+        "lien_social_frequence": Selection((), ("Deux fois par an",)),
+    })
+    link = correction_link(q, response)
+    assert link is not None and link.prefilled and not link.omitted
+    parts = urlsplit(link.url)
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == (
+        "https://docs.google.com/forms/d/e/1FAIpQLSdX/viewform")
+    pairs = parse_qsl(parts.query)
+    assert pairs[0] == ("usp", "pp_url")
+    assert (entry(q, "site_nom"), "L'Usine & Cie") in pairs
+    assert (entry(q, "site_ouverture"), "2019-09-15") in pairs
+    assert (entry(q, "site_surface"), "1250.5") in pairs
+    assert (entry(q, "intensite_individuels"), "4") in pairs
+    health = [v for k, v in pairs if k == entry(q, "sante_effets")]
+    assert health == ["Se sentir mieux dans leurs relations avec les autres",
+                      "D'une plus grande confiance en eux", "__other_option__"]
+    assert (f"{entry(q, 'sante_effets')}.other_option_response",
+            "Plus de sommeil, moins de bruit") in pairs
+    assert (entry(q, "inclusion_observation"),
+            "Certaines personnes se sentent faire partie d'un groupe autour du projet") in pairs
+    # "other" on a question without an "Autre" field is not sent
+    assert not [k for k, _ in pairs if k.startswith(entry(q, "lien_social_frequence"))]
+    assert "+" in parts.query and " " not in link.url  # spaces as '+', like Google's links
+
+
+def test_long_comments_are_left_out_of_a_link_that_would_be_too_long() -> None:
+    q = with_form()
+    response = Response(3, {"site_nom": "Arsenal", "lien_social_commentaire": "é" * 3000,
+                            "sante_commentaire": "court"})
+    link = correction_link(q, response)
+    assert link is not None and len(link.url) <= MAX_URL
+    assert link.omitted == ("lien_social_commentaire",)
+    assert (entry(q, "sante_commentaire"), "court") in parse_qsl(urlsplit(link.url).query)
+
+
+def test_without_entry_ids_the_link_is_the_form_and_without_a_form_there_is_none() -> None:
+    response = Response(3, {"site_nom": "Arsenal"})
+    link = correction_link(with_form(entry_ids=False), response)
+    assert link is not None and not link.prefilled
+    assert link.url == "https://docs.google.com/forms/d/e/1FAIpQLSdX/viewform"
+    assert correction_link(load_questionnaire(), response) is None
+
+
+@pytest.mark.parametrize(("form", "url"), [
+    (FormRef(url="https://docs.google.com/forms/d/e/1FAIpQLSa/viewform?usp=sf_link"),
+     "https://docs.google.com/forms/d/e/1FAIpQLSa/viewform"),
+    (FormRef(url="https://docs.google.com/forms/d/1AbC/edit#responses"),
+     "https://docs.google.com/forms/d/1AbC/viewform"),
+    (FormRef(id="1AbC"), "https://docs.google.com/forms/d/1AbC/viewform"),
+    (FormRef(id="1FAIpQLSa"), "https://docs.google.com/forms/d/e/1FAIpQLSa/viewform"),
+    (FormRef(url="https://forms.gle/xYz"), "https://forms.gle/xYz"),
+])
+def test_form_urls(form: FormRef, url: str) -> None:
+    assert form_url(form) == url
+
+
+def test_user_text_is_escaped_in_html_and_flattened_in_the_subject() -> None:
+    template = load_email_template("default", "corrections")
+    values = {"de_site": "de <script>alert(1)</script>\nBcc: x@y.fr", "errors": "1 réponse",
+              "link": "https://docs.google.com/forms/d/x/viewform?usp=pp_url&entry.1=a%26b",
+              "link_kind": "prefilled"}
+    problem = ProblemLine("Code postal", "<b>6900</b> & co", "« <b>6900</b> » ne convient pas.")
+    rendered = render(template, values, [problem])
+    assert "\n" not in rendered.subject and "Bcc: x@y.fr" in rendered.subject
+    assert "<script>" not in rendered.html and "&lt;script&gt;" in rendered.html
+    assert "« &lt;b&gt;6900&lt;/b&gt; &amp; co »" in rendered.html
+    assert ('<a href="https://docs.google.com/forms/d/x/viewform?usp=pp_url&amp;entry.1=a%26b">'
+            in rendered.html)
+    assert "   Réponse donnée : « <b>6900</b> & co »" in rendered.text  # plain text as typed
+
+
+def test_a_template_that_extends_another_uses_its_emails() -> None:
+    assert load_email_template("reseau-sud", "report").file.endswith(
+        "templates/default/emails/report.yaml")
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ('subject: "Bonjour {nom}"\nparagraphs: ["x"]\n',
+     ":1: unknown placeholder {nom} in a report e-mail (known: date, de_site, report_file, "
+     "report_link, site, site_code_postal, site_commune)"),
+    ('subject: "x"\nparagraphs:\n  - "[Lien : {report_link}"\n', ":2: unbalanced [ ]"),
+    ('subject: "x"\nparagraphs:\n  - {answer: delivery, cases: {email: "y"}}\n',
+     ": delivery has no case 'email' (cases: attached, drive)"),
+    ('subject: "x"\nbody: "y"\n', ":2: unknown key 'body' (known: labels, paragraphs, subject)"),
+])
+def test_a_broken_email_template_names_its_file_and_line(tmp_path: Path, text: str,
+                                                        problem: str) -> None:
+    folder = tmp_path / "mine"
+    (folder / "emails").mkdir(parents=True)
+    (folder / "template.yaml").write_text("extends: default\nname: mine\n", encoding="utf-8")
+    (folder / "emails" / "report.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(TemplateError) as info:
+        load_email_template(str(folder), "report")
+    assert str(info.value).startswith(str(folder / "emails" / "report.yaml"))
+    assert problem in str(info.value)
+
+
+def test_render_drops_paragraphs_with_an_empty_slot() -> None:
+    template = EmailTemplate("report", "S", ("Bonjour,", "Lien : {report_link}",
+                                             "[Fichier : {report_file}]"))
+    assert render(template, {"report_file": "a.pdf"}).text == "Bonjour,\n\nFichier : a.pdf\n"
+
+
+@pytest.mark.parametrize(("section", "message"), [
+    ({"smtp": {"host": "x"}}, "notify.from: the sender's address is required"),
+    ({"from": "a@b.fr"}, "notify.smtp: missing (host, port, security) for method smtp"),
+    ({"from": "a@b.fr", "smtp": {"host": "x", "security": "ssl"}},
+     "notify.smtp.security must be starttls, tls or none"),
+    ({"from": "a@b.fr", "smtp": {"host": "x"}, "max_per_run": 0},
+     "notify.max_per_run must be a whole number ≥ 1"),
+    ({"from": "a@b.fr", "smtp": {"host": "x", "password": "p"}},
+     "notify.smtp: unknown key 'password'"),
+])
+def test_notify_section_errors(section: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        NotifySettings.from_dict(section, "sync.yaml", Path("."))
+
+
+def test_a_bad_notify_section_is_a_configuration_error(tmp_path: Path) -> None:
+    config = tmp_path / "sync.yaml"
+    config.write_text("source: x.xlsx\nnotify: {from: nobody}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["notify", "--config", str(config)])
+    assert result.exit_code == 4
+    assert result.stderr == (f"impactsheets: error: {config}: notify.from: the sender's "
+                             "address is required, e.g. 'Réseau <coordination@example.org>'\n")
+    config.write_text("source: x.xlsx\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["notify", "--config", str(config)])
+    assert result.exit_code == 4
+    assert "no 'notify:' section" in result.stderr
+
+
+@pytest.mark.parametrize(("address", "ok"), [
+    ("contact@lafriche.fr", True), ("prénom@lafriche.fr", False), ("a@b", False),
+    ("a@b.fr, c@d.fr", False), ("a@b.fr\r\nBcc: c@d.fr", False), ("<a@b.fr>", False), ("", False),
+])
+def test_valid_address(address: str, ok: bool) -> None:
+    assert valid_address(address) is ok
