@@ -20,12 +20,12 @@ from typing import Any
 
 from impactsheets.config import SyncConfig
 from impactsheets.errors import ConfigError, MailError
+from impactsheets.network.sites import find_sites
 from impactsheets.notify import message
 from impactsheets.notify.emails import load_email_template
 from impactsheets.notify.ledger import Ledger, Policy
 from impactsheets.notify.senders import Interrupted, PreviewSender, Refused, Sender, SmtpSender
 from impactsheets.notify.settings import NotifySettings, valid_address
-from impactsheets.network.sites import find_sites
 from impactsheets.questionnaire import Questionnaire
 from impactsheets.report.naming import slugify
 from impactsheets.report.template import load_template
