@@ -55,7 +55,10 @@ def render_source(source: str | Path, out_dir: Path, *, sites: list[str] | tuple
         from impactsheets.network.sites import find_sites
 
         sites = find_sites([r.site for r in report.current], sites)
-    return render_reports(report, loaded, out_dir, template=loaded_template, sites=sites)
+    from impactsheets.network.comparison import network_comparison
+
+    return render_reports(report, loaded, out_dir, template=loaded_template, sites=sites,
+                          network=network_comparison(report, loaded, loaded_template))
 
 
 @dataclass
@@ -90,13 +93,20 @@ def run_demo(out_dir: Path) -> DemoResult:
     result.files.append(write_json(out_dir / "validation.json", report.to_json()))
     result.files.append(annotate_workbook(source, report, out_dir / "responses-annotated.xlsx",
                                           table))
-    from impactsheets.report import render_reports
-
-    result.reports = render_reports(report, questionnaire, out_dir)
     from impactsheets.delivery.folder import index_entries, run_info, write_index
+    from impactsheets.network.comparison import comparison_from
+    from impactsheets.network.stats import network_stats
     from impactsheets.network.synthesis import write_synthesis
+    from impactsheets.network.wording import load_wording
+    from impactsheets.report import render_reports
+    from impactsheets.report.template import load_template
 
-    result.files.append(write_synthesis(report, questionnaire, out_dir))
+    template = load_template("default")
+    wording = load_wording(template)
+    stats = network_stats(report, questionnaire, wording)
+    result.reports = render_reports(report, questionnaire, out_dir, template=template,
+                                    network=comparison_from(stats, wording, template))
+    result.files.append(write_synthesis(report, questionnaire, out_dir, template, stats))
     entries = index_entries(
         report, questionnaire,
         {r.row: (f"reports/{r.path.name}", "") for r in result.reports if r.path},

@@ -32,6 +32,9 @@ from impactsheets.delivery import Delivered
 from impactsheets.delivery.folder import index_entries, run_info, write_index, write_zip
 from impactsheets.errors import ImpactsheetsError, LockedError
 from impactsheets.files import atomic_write, remove_partials
+from impactsheets.network.comparison import Comparison, comparison_from
+from impactsheets.network.stats import network_stats
+from impactsheets.network.wording import load_wording
 from impactsheets.pipeline import write_json
 from impactsheets.questionnaire import Questionnaire, load_questionnaire, normalize_label
 from impactsheets.report.naming import unique_slugs
@@ -109,15 +112,19 @@ class _Plan:
 
 
 def _plan(responses: list[Response], questionnaire: Questionnaire, versions: str,
-          state: dict[str, SiteState], out_dir: Path, full: bool) -> tuple[list[_Plan], list[_Plan]]:
-    """Split current responses into (to render, unchanged)."""
+          state: dict[str, SiteState], out_dir: Path, full: bool,
+          network: Comparison | None = None) -> tuple[list[_Plan], list[_Plan]]:
+    """Split current responses into (to render, unchanged). A report comparing its site with
+    the network changes when the figures it prints change."""
     slugs = unique_slugs((r.site, str(r.answers.get("site_code_postal", ""))) for r in responses)
     todo: list[_Plan] = []
     unchanged: list[_Plan] = []
     for response, slug in zip(responses, slugs, strict=True):
         key = site_key(response, questionnaire)
+        printed = [(network.phrases["title"], network.lines(response, questionnaire))] \
+            if network else []
         digest = fingerprint(versions, slug, response.errors, response.timestamp,
-                             _answers_json(response))
+                             _answers_json(response), *printed)
         plan = _Plan(response, key, slug, digest, state.get(key))
         fresh = (plan.previous is not None and plan.previous.fingerprint == digest
                  and (out_dir / plan.pdf_name).exists())
@@ -184,8 +191,11 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
     else:
         store = StateStore(Path(":memory:"))
     try:
+        wording = load_wording(template)
+        stats = network_stats(report, questionnaire, wording)
+        network = comparison_from(stats, wording, template)
         todo, unchanged = _plan(report.current, questionnaire, versions, store.all(), out,
-                                options.full)
+                                options.full, network)
         summary.skipped = len(unchanged)
         log.info("%d responses, %d reports to render, %d unchanged", len(report.current),
                  len(todo), len(unchanged))
@@ -195,7 +205,7 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
             summary.duration_s = round(time.monotonic() - started, 3)
             return summary
         remove_partials(out / "reports")
-        delivered = _render_and_deliver(config, options, todo, store, summary)
+        delivered = _render_and_deliver(config, options, todo, store, summary, network)
         for plan in unchanged:
             if plan.previous is not None:
                 delivered[plan.response.row] = Delivered(plan.previous.link or plan.pdf_name,
@@ -204,7 +214,7 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
         summary.write_back = _write_back(sheet, report, links) if config.write_back else "off"
         from impactsheets.network.synthesis import write_synthesis
 
-        write_synthesis(report, questionnaire, out, template)
+        write_synthesis(report, questionnaire, out, template, stats)
         entries = index_entries(
             report, questionnaire,
             {row: (d.pdf, d.link if d.drive_id else "") for row, d in delivered.items()},
@@ -250,7 +260,8 @@ def _write_back(sheet: ResponseSheet, report: Any, links: dict[int, str]) -> str
 
 
 def _render_and_deliver(config: SyncConfig, options: SyncOptions, todo: list[_Plan],
-                        store: StateStore, summary: RunSummary) -> dict[int, Delivered]:
+                        store: StateStore, summary: RunSummary,
+                        network: Comparison | None) -> dict[int, Delivered]:
     """Render ``todo`` (in parallel), write each PDF, upload it, commit its state."""
     out = config.output
     uploader = _uploader(config) if todo else None
@@ -259,7 +270,7 @@ def _render_and_deliver(config: SyncConfig, options: SyncOptions, todo: list[_Pl
     jobs = options.jobs or config.jobs or os.cpu_count() or 1
     tasks = [(plan.key, plan.response) for plan in todo]
     for done, (key, pdf, error) in enumerate(
-            render_many(tasks, config.questionnaire, config.template, jobs), start=1):
+            render_many(tasks, config.questionnaire, config.template, jobs, network), start=1):
         plan = by_key[key]
         if pdf is not None:
             try:

@@ -197,3 +197,73 @@ def test_export_refuses_other_file_types_with_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "the file must end in .csv or .xlsx" in result.stderr
     assert not (tmp_path / "a.json").exists()
+
+
+# --- each site against the network -------------------------------------------------------
+
+
+def test_site_reports_compare_each_part_with_the_network(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["render", str(EXAMPLE), "--out", str(tmp_path),
+                                       "--site", "Numéripôle"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(pdf_text((tmp_path / "reports" / "numeripole-le.pdf").read_bytes()).split())
+    assert text.count("Par rapport au réseau") == 3  # one box per part
+    assert "Intensité : 4/5 pour ce lieu ; médiane des lieux du réseau : 3/5." in text
+    assert "Part des lieux du réseau ayant fait les mêmes réponses que ce lieu :" in text
+    # Numéripôle ticked "Bénévoles", as all 13 sites did; 2 of 13 ticked "un mieux-être…".
+    assert "bénévoles (100 %)" in text
+    assert "Santé : un mieux-être dans leurs relations avec les autres (15 %)" in text
+
+
+def test_no_comparison_below_five_sites_or_when_switched_off(tmp_path: Path) -> None:
+    from impactsheets.network.comparison import network_comparison
+    from impactsheets.report import render_site
+
+    small = network(*(valid_answers(site_nom=f"Lieu {i}") for i in range(4)))
+    assert network_comparison(small, QUESTIONNAIRE) is None
+    five = network(*(valid_answers(site_nom=f"Lieu {i}") for i in range(5)))
+    comparison = network_comparison(five, QUESTIONNAIRE)
+    assert comparison is not None
+    text = pdf_text(render_site(five.current[0], QUESTIONNAIRE, "default", comparison))
+    assert "Par rapport au réseau" in text and "médiane des lieux du réseau : 3/5" in text
+    folder = tmp_path / "sans-comparaison"
+    folder.mkdir()
+    (folder / "template.yaml").write_text("extends: default\n", encoding="utf-8")
+    (folder / "network.yaml").write_text("comparison:\n  enabled: false\n", encoding="utf-8")
+    assert network_comparison(five, QUESTIONNAIRE, folder) is None
+
+
+def test_sync_re_renders_only_reports_whose_printed_figures_changed(tmp_path: Path) -> None:
+    import shutil
+
+    from openpyxl import load_workbook as load
+
+    source = tmp_path / "reponses.xlsx"
+    shutil.copyfile(EXAMPLE, source)
+    config = tmp_path / "sync.yaml"
+    config.write_text(f"source: {source}\noutput: {tmp_path / 'out'}\n", encoding="utf-8")
+
+    def sync() -> dict:
+        import json
+
+        result = CliRunner().invoke(main, ["sync", "--config", str(config), "--json",
+                                           "--jobs", "1"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    assert sync()["rendered"] == 13
+    book = load(source)
+    sheet = book.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    column = headers.index(QUESTIONNAIRE.question("lien_social_frequence").header) + 1
+    frequencies = [sheet.cell(row=r, column=column).value for r in range(2, sheet.max_row + 1)]
+    assert frequencies.count("Au quotidien") == 1  # one site: 8 % printed on its report
+    row = 2 + frequencies.index("Au moins une fois par semaine")
+    sheet.cell(row=row, column=column).value = "Au quotidien"
+    book.save(source)
+    # That site changed; the other one answering "Au quotidien" now prints 15 %, and the
+    # sites answering "Au moins une fois par semaine" print a lower share: they re-render.
+    weekly = frequencies.count("Au moins une fois par semaine") - 1  # minus the superseded row
+    second = sync()
+    assert second["rendered"] == weekly + 1
+    assert second["skipped"] == 13 - second["rendered"]

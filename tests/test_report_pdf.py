@@ -117,10 +117,10 @@ def test_render_reports_filters_sites_and_isolates_failures(tmp_path: Path, exam
 
     real = report.render_site
 
-    def flaky(response, q, template):
+    def flaky(response, q, template, network=None):
         if response.site == "Arsenal":
             raise RuntimeError("boom")
-        return real(response, q, template)
+        return real(response, q, template, network)
 
     monkeypatch.setattr(report, "render_site", flaky)
     results = report.render_reports(example_validation, questionnaire, tmp_path,

@@ -21,6 +21,7 @@ from impactsheets.report.naming import slugify, unique_slugs
 from impactsheets.report.template import Template, load_template
 
 if TYPE_CHECKING:  # validation imports report.french: no import cycle at run time
+    from impactsheets.network.comparison import Comparison
     from impactsheets.validation import Response, ValidationReport
 
 __all__ = ["RenderedReport", "ReportModel", "Template", "compose", "load_template",
@@ -40,17 +41,20 @@ class RenderedReport:
 
 
 def render_site(response: Response, questionnaire: Questionnaire,
-                template: Template | str | Path = "default") -> bytes:
-    """One site's PDF report (deterministic: same answers and template, same bytes)."""
+                template: Template | str | Path = "default",
+                network: Comparison | None = None) -> bytes:
+    """One site's PDF report (deterministic: same answers and template, same bytes); with
+    ``network``, each part also shows the site against the network."""
     from impactsheets.report.pdf import to_pdf  # reportlab loads only when rendering
     if not isinstance(template, Template):
         template = load_template(template)
-    return to_pdf(compose(response, questionnaire, template), template)
+    return to_pdf(compose(response, questionnaire, template, network), template)
 
 
 def render_reports(report: ValidationReport, questionnaire: Questionnaire, out_dir: Path, *,
                    template: str | Path | Template = "default",
-                   sites: Sequence[str] | None = None) -> list[RenderedReport]:
+                   sites: Sequence[str] | None = None,
+                   network: Comparison | None = None) -> list[RenderedReport]:
     """Write ``out_dir/reports/<slug>.pdf`` for each current response (or the named sites).
 
     A broken template raises :class:`~impactsheets.errors.TemplateError` before any file is
@@ -70,7 +74,8 @@ def render_reports(report: ValidationReport, questionnaire: Questionnaire, out_d
         slug = slug_of[id(response)]
         result = RenderedReport(response.row, response.site, slug, None, response.errors > 0)
         try:
-            atomic_write(folder / f"{slug}.pdf", render_site(response, questionnaire, loaded))
+            atomic_write(folder / f"{slug}.pdf", render_site(response, questionnaire, loaded,
+                                                             network))
             result.path = folder / f"{slug}.pdf"
         except Exception as exc:  # one site's failure must not stop the others
             result.error = f"{type(exc).__name__}: {exc}"

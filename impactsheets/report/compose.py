@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,7 @@ from impactsheets.report import french
 from impactsheets.report.template import PLACEHOLDER, Sentence, Template, TopicTemplate
 
 if TYPE_CHECKING:  # validation imports report.french: no import cycle at run time
+    from impactsheets.network.comparison import Comparison
     from impactsheets.validation import Response
 
 _OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
@@ -65,6 +66,9 @@ class ReportModel:
     keywords: tuple[str, ...]
     provisional: str | None
     labels: Mapping[str, str]
+    # The site against the network, per part id (impactsheets.network.comparison).
+    network: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    network_title: str = ""
 
     def text(self) -> str:
         """The report as plain text, in reading order (for logs and tests)."""
@@ -278,8 +282,9 @@ def keywords(text: Any) -> tuple[str, ...]:
     return tuple(seen.values())
 
 
-def compose(response: Response, questionnaire: Questionnaire, template: Template) -> ReportModel:
-    """The report model of one response."""
+def compose(response: Response, questionnaire: Questionnaire, template: Template,
+            network: Comparison | None = None) -> ReportModel:
+    """The report model of one response (with ``network``: compared with the network)."""
     f = _Filler(response, questionnaire, template)
     answers = response.answers
     site = str(answers.get("site_nom") or response.site)
@@ -312,7 +317,9 @@ def compose(response: Response, questionnaire: Questionnaire, template: Template
         title=french.typography(title or site), site=site,
         identity=tuple(french.typography(i.strip()) for i in identity if i and i.strip()),
         parts=tuple(parts), keywords=keywords(answers.get("mots_cles")),
-        provisional=provisional, labels=template.labels)
+        provisional=provisional, labels=template.labels,
+        network={k: tuple(v) for k, v in network.lines(response, questionnaire).items()}
+        if network else {}, network_title=network.phrases["title"] if network else "")
 
 
 def _topic(f: _Filler, tid: str, title: str, template: Template) -> TopicBlock | None:

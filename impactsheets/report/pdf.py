@@ -254,6 +254,10 @@ def _story(model: ReportModel, style: Style, s: _Styles, width: float) -> list[F
             quotes = [s.para(f"« {q} »", s.quote, QuoteParagraph) for q in topic.quotes]
             story += [KeepTogether(head + (body or quotes)[:1]), *body[1:],
                       *(quotes if body else quotes[1:])]
+        if model.network.get(part.id):
+            from impactsheets.network.comparison import comparison_box
+
+            story.append(comparison_box(model.network_title, model.network[part.id], s))
     if model.keywords:
         tags = "  ".join(f'<span backColor="{style.colors["tag_background"]}">&nbsp;'
                          f'{escape(safe_text(k, s.covered)).replace(" ", "&nbsp;")}&nbsp;</span>'

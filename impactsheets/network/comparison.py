@@ -1,0 +1,129 @@
+"""Each site against the network: the lines a site report prints under each part.
+
+Per part, the network's median intensity beside the site's own; per topic, the share of the
+network's sites that gave the same answers as this site. A switch of ``network.yaml``
+(``comparison.enabled``), and never below ``comparison.min_sites`` sites, so that no site can
+be recognised from the figures. The :class:`Comparison` is small and picklable: it travels to
+the rendering processes once.
+
+>>> from impactsheets.pipeline import EXAMPLE_WORKBOOK, validate_source
+>>> from impactsheets.questionnaire import load_questionnaire
+>>> from impactsheets.resources import data_path
+>>> q = load_questionnaire()
+>>> report = validate_source(data_path("examples", EXAMPLE_WORKBOOK), q)[1]
+>>> comparison = network_comparison(report, q)
+>>> comparison.lines(report.current[0], q)["individuels"][0]
+'Intensité\u202f: 4/5 pour ce lieu\u202f; médiane des lieux du réseau\u202f: 3/5.'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from impactsheets.answers import Selection
+from impactsheets.network.wording import Wording, load_wording
+from impactsheets.questionnaire import Questionnaire
+from impactsheets.report import french
+from impactsheets.report.template import Template, load_template
+
+if TYPE_CHECKING:  # pandas loads only where figures are computed, not in render workers
+    from impactsheets.network.stats import NetworkStats
+    from impactsheets.validation import Response, ValidationReport
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The network's figures a site report compares itself with, and their wording."""
+
+    medians: dict[str, tuple[float, int]]  # part id -> (median, scale maximum)
+    shares: dict[tuple[str, str], float]  # (question, choice value) -> share of sites
+    phrases: dict[str, str]  # title, median, topic, share (network.yaml, comparison)
+    choices: dict[str, dict[str, str]] = field(default_factory=dict)  # template's wording
+
+    def _label(self, questionnaire: Questionnaire, qid: str, value: str) -> str:
+        own = self.choices.get(qid, {}).get(value)
+        return french.inclusive(own or questionnaire.question(qid).choice(value).report)
+
+    def lines(self, response: Response, questionnaire: Questionnaire) -> dict[str, list[str]]:
+        """Per part id, the comparison lines of this response (parts with none left out)."""
+        from impactsheets.network.synthesis import decimal, percent
+
+        result: dict[str, list[str]] = {}
+        for part in questionnaire.parts:
+            lines = []
+            own = response.answers.get(part.intensity or "")
+            if part.id in self.medians and isinstance(own, int):
+                median, high = self.medians[part.id]
+                lines.append(self._fill("median", median=decimal(median), high=high, site=own))
+            topics = []
+            for topic in part.topics:
+                shares = [
+                    self._fill("share", label=self._label(questionnaire, q.id, value),
+                               share=percent(self.shares[(q.id, value)]))
+                    for q in questionnaire.questions if q.topic == topic.id and q.choices
+                    for value in _values(response, q.id) if (q.id, value) in self.shares]
+                if shares:
+                    topics.append(self._fill("topic", topic=topic.title, shares=", ".join(shares)))
+            lines += [self._fill("shares"), *topics] if topics else []
+            if lines:
+                result[part.id] = lines
+        return result
+
+    def _fill(self, key: str, **values: object) -> str:
+        text = self.phrases[key]
+        for name, value in values.items():
+            text = text.replace("{" + name + "}", str(value))
+        return french.typography(text)
+
+
+def _values(response: Response, qid: str) -> tuple[str, ...]:
+    answer = response.answers.get(qid)
+    return answer.values if isinstance(answer, Selection) else ()
+
+
+def comparison_from(stats: NetworkStats, wording: Wording, template: Template) -> Comparison | None:
+    """The comparison, or None when the template switches it off or the network is too small."""
+    if not wording.setting("comparison", "enabled"):
+        return None
+    if stats.sites < int(wording.setting("comparison", "min_sites")):
+        return None
+    medians = {p.id: (p.scale.median, p.scale.levels[-1]) for p in stats.parts
+               if p.scale is not None and p.scale.median is not None}
+    phrases = {k: str(wording.setting("comparison", k))
+               for k in ("title", "median", "shares", "topic", "share")}
+    return Comparison(medians, dict(stats.shares), phrases, template.choices)
+
+
+def network_comparison(report: ValidationReport, questionnaire: Questionnaire,
+                       template: Template | str | Path = "default",
+                       stats: NetworkStats | None = None) -> Comparison | None:
+    """The comparison of a validated sheet (None: off, or fewer sites than ``min_sites``)."""
+    from impactsheets.network.stats import network_stats
+
+    loaded = template if isinstance(template, Template) else load_template(template)
+    wording = load_wording(loaded)
+    stats = stats or network_stats(report, questionnaire, wording)
+    return comparison_from(stats, wording, loaded)
+
+
+def comparison_box(title: str, lines: tuple[str, ...], s: Any) -> Any:
+    """The flowable appended to a part of a site report: a tinted box with the title and the
+    lines, in the report's styles (``s``: the site report's styles)."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+
+    size = s.body.fontSize
+    small = ParagraphStyle("network", s.body, fontSize=size * 0.9, leading=size * 1.2,
+                           spaceAfter=size * 0.2, textColor=s.colors["text"])
+    heading = ParagraphStyle("network-title", small, fontName=f"{s.family}-bold",
+                             textColor=s.colors["primary"])
+    box = Table([[[s.para(title, heading), *(s.para(line, small) for line in lines)]]])
+    box.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), s.colors["quote_background"]),
+                             ("LINEBEFORE", (0, 0), (0, -1), 2.2, s.colors["primary"]),
+                             ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                             ("TOPPADDING", (0, 0), (-1, -1), 5),
+                             ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+    return KeepTogether([Spacer(1, 2 * mm), box])
