@@ -109,21 +109,36 @@ def validate(source: str, questionnaire_path: str | None, worksheet: str | None,
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("out/demo"), show_default=True, help="Output folder.")
+@click.option("--smtp", metavar="HOST:PORT",
+              help="Also run the nightly sync into OUT/sync and e-mail every site through this "
+                   "mail server on this machine (e.g. python -m aiosmtpd -n -l localhost:8025).")
 @json_option
 @reports_errors
-def demo(out_dir: Path, as_json: bool) -> None:
+def demo(out_dir: Path, smtp: str | None, as_json: bool) -> None:
     """Run the whole pipeline on the bundled example workbook (no credentials, no network)."""
     from impactsheets.pipeline import run_demo
 
     result = run_demo(out_dir)
+    mail = None
+    if smtp:
+        from impactsheets.notify.demo import demo_notify
+
+        mail = (demo_notify(out_dir, smtp).notify or {})
     if as_json:
-        emit_json(result.to_json())
+        emit_json({**result.to_json(), **({"notify": mail} if mail is not None else {})})
     print_problems(result.report, limit=0)
     for path in result.files:
         click.echo(f"wrote {path}", err=True)
     if result.reports:
         click.echo(f"wrote {len(result.reports)} reports in {out_dir / 'reports'}", err=True)
+    if mail is not None:
+        click.echo(f"e-mails: {mail['error']}" if "error" in mail else
+                   f"e-mails: {mail['sent']} sent to {smtp}, {mail['not_sent']} not sent "
+                   "(no valid address)", err=True)
+        opens(out_dir / "sync" / "summary.json", "what each site was sent (\"notify\")")
     opens(out_dir / "index.html", "the dashboard: every site, its problems, its report")
+    if mail is not None and ("error" in mail or mail.get("failed")):
+        sys.exit(EXIT_MAIL)
 
 
 @main.command()

@@ -21,6 +21,8 @@ VALID = {"contact@numeripole.fr", "bonjour@friche-possibles.org", "equipe@3emeli
          "contact@halles-solidaires.fr", "hello@arsenal-besancon.fr", "cantine@solidaire-lille.fr",
          "atelier@commun-strasbourg.eu", "contact@maisondescommuns.fr", "ruche@numerique31.fr"}
 TO_CORRECT = {"usine@projets-nantes.fr", "moulin@tierslieu87.fr", "zinc@cafecoop.org"}
+ALL_ADDRESSES = VALID | TO_CORRECT
+ALL_ADDRESSES = VALID | TO_CORRECT
 
 
 def make_config(tmp_path: Path, port: int, *, top: dict[str, Any] | None = None,
@@ -30,6 +32,8 @@ def make_config(tmp_path: Path, port: int, *, top: dict[str, Any] | None = None,
         shutil.copyfile(EXAMPLE, source)
     section = {"from": SENDER, "smtp": {"host": "127.0.0.1", "port": port, "security": "none"},
                "pause_seconds": 0, "after_sync": False, **notify}
+    section = {k: v for k, v in section.items() if v is not None}
+    section = {k: v for k, v in section.items() if v is not None}
     data = {"source": str(source), "output": str(tmp_path / "out"), "notify": section,
             **(top or {})}
     path = tmp_path / "sync.yaml"

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from notify_helpers import (
     SENDER,
     TO_CORRECT,
@@ -25,6 +26,8 @@ from notify_helpers import (
     sync_then_notify,
 )
 from smtp_sink import Sink, SmtpServer, free_port
+
+from impactsheets.cli import main
 
 ALL = VALID | TO_CORRECT
 
@@ -307,3 +310,18 @@ def test_an_edited_answer_reaches_only_that_site(tmp_path: Path) -> None:
         assert summary is not None and summary["notify"]["sent"] == 1, result.output
     assert [r.recipients[0] for r in sink.received[12:]] == ["hello@arsenal-besancon.fr"]
     assert os.environ.get("IMPACTSHEETS_SMTP_PASSWORD") is None
+
+
+def test_the_demo_sends_its_emails_to_a_local_server(tmp_path: Path) -> None:
+    sink = Sink()
+    with SmtpServer(sink):
+        result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo"), "--smtp",
+                                           f"localhost:{sink.port}"])
+    assert result.exit_code == 0, result.output
+    assert f"e-mails: 12 sent to localhost:{sink.port}, 1 not sent (no valid address)" in (
+        result.stderr)
+    assert sorted(r.recipients[0] for r in sink.received) == sorted(ALL)
+    result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo"), "--smtp",
+                                       "smtp.example.org:25"])
+    assert result.exit_code == 4
+    assert "'none' (no encryption) is only allowed for a server on this machine" in result.stderr

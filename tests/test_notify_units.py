@@ -21,12 +21,14 @@ from impactsheets.notify.settings import NotifySettings, valid_address
 from impactsheets.questionnaire import FormRef, Questionnaire, load_questionnaire
 from impactsheets.validation import Response
 
-MODULES = ["settings", "prefill", "emails", "message", "ledger"]
+MODULES = [*(f"impactsheets.notify.{name}" for name in
+             ("settings", "prefill", "emails", "message", "ledger", "demo")),
+           "impactsheets.google.gmail", "impactsheets.emulator.gmail"]
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples_run(name: str) -> None:
-    module = importlib.import_module(f"impactsheets.notify.{name}")
+    module = importlib.import_module(name)
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
 

@@ -66,6 +66,7 @@ class Emulator:
             self.store.files.clear()
             self.store.request_log.clear()
             self.store.faults.clear()
+            self.store.mail.clear()
 
     # --- seeding ------------------------------------------------------------------------------
     def load_xlsx(self, path: str | Path, key: str, title: str | None = None) -> str:
@@ -161,6 +162,11 @@ class Emulator:
     def file_content(self, file_id: str) -> bytes:
         with self.store.lock:
             return self.store.files[file_id].content
+
+    def sent_mail(self) -> list[dict[str, Any]]:
+        """The messages sent through the Gmail API: ``{id, user, to, raw}``."""
+        with self.store.lock:
+            return copy.deepcopy(self.store.mail)
 
     def state(self) -> dict[str, Any]:
         with self.store.lock:

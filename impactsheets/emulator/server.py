@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import batch, drive, sheets, values_api
+from . import batch, drive, gmail, sheets, values_api
 from .loader import load_values, load_xlsx
 from .store import ApiError, Store
 
@@ -146,6 +146,11 @@ def _routes(store: Store) -> list[Route]:
             lambda m, q, b, h: drive.update_file(store, m["key"], q, b, h, upload=False),
         ),
         ("DELETE", v(f"/drive/v3/files/{_KEY}"), lambda m, q, b, h: _delete_answer(store, m["key"])),
+        (
+            "POST",
+            v("/gmail/v1/users/(?P<user>[^/]+)/messages/send"),
+            lambda m, q, b, h: gmail.send_message(store, unquote(m["user"]), _json(b)),
+        ),
     ]
 
 

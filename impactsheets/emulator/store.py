@@ -231,6 +231,7 @@ class Store:
         self.files: dict[str, DriveFile] = {}
         self.request_log: list[dict[str, Any]] = []
         self.faults: list[dict[str, Any]] = []
+        self.mail: list[dict[str, Any]] = []  # messages sent through the Gmail API
 
     # --- spreadsheets -----------------------------------------------------------------------
     def create_spreadsheet(

@@ -1,9 +1,10 @@
 """The one place that builds the HTTP session (and the gspread client) used to talk to Google.
 
 * Emulator: when ``IMPACTSHEETS_GOOGLE_EMULATOR=http://127.0.0.1:PORT`` is set, requests to
-  ``https://sheets.googleapis.com/``, ``https://www.googleapis.com/`` and
-  ``https://drive.google.com/`` are rewritten to that loopback address (any other address is
-  refused). The real gspread / google-auth / requests code runs unchanged.
+  ``https://sheets.googleapis.com/``, ``https://www.googleapis.com/``,
+  ``https://drive.google.com/`` and ``https://gmail.googleapis.com/`` are rewritten to that
+  loopback address (any other address is refused). The real gspread / google-auth /
+  requests code runs unchanged.
 * Retries: 429, 500, 502, 503, 504, Drive's 403 rate-limit errors, timeouts and dropped
   connections are retried with exponential backoff and full jitter, honouring ``Retry-After``.
   A dropped connection or read timeout is not retried for non-idempotent calls (values
@@ -44,6 +45,7 @@ GOOGLE_PREFIXES = (
     "https://sheets.googleapis.com/",
     "https://www.googleapis.com/",
     "https://drive.google.com/",
+    "https://gmail.googleapis.com/",
 )
 DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 60.0)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})

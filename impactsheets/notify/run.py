@@ -24,7 +24,14 @@ from impactsheets.network.sites import find_sites
 from impactsheets.notify import message
 from impactsheets.notify.emails import load_email_template
 from impactsheets.notify.ledger import Ledger, Policy
-from impactsheets.notify.senders import Interrupted, PreviewSender, Refused, Sender, SmtpSender
+from impactsheets.notify.senders import (
+    GmailSender,
+    Interrupted,
+    PreviewSender,
+    Refused,
+    Sender,
+    SmtpSender,
+)
 from impactsheets.notify.settings import NotifySettings, valid_address
 from impactsheets.questionnaire import Questionnaire
 from impactsheets.report.naming import slugify
@@ -96,11 +103,9 @@ def _sender(settings: NotifySettings, options: NotifyOptions, config: SyncConfig
         return PreviewSender(options.preview_dir or settings.preview_dir
                              or config.output / "emails-preview")
     if settings.method == "gmail":
-        from impactsheets.google.gmail import GmailSender
-
         return GmailSender(settings.gmail_user, service_account_file=config.service_account_file,
                            oauth_client_file=config.oauth_client_file,
-                           token_file=config.token_file)
+                           token_file=config.token_file, drive=bool(config.drive_folder_id))
     return SmtpSender(settings.smtp)
 
 

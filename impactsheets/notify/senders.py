@@ -16,7 +16,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from impactsheets.errors import MailError
 from impactsheets.files import atomic_write
@@ -156,6 +156,31 @@ class SmtpSender:
             except (OSError, smtplib.SMTPException):
                 self.smtp.close()
             self.smtp = None
+
+
+class GmailSender:
+    """The Gmail API (``users.messages.send``) with the configured Google credentials."""
+
+    def __init__(self, user: str, **credentials: Any) -> None:
+        from impactsheets.google.gmail import GmailClient
+
+        self.client = GmailClient(user, **credentials)
+
+    def send(self, message: EmailMessage, name: str) -> None:
+        result = self.client.send(message.as_bytes(policy=SMTP))
+        if result.status is None:
+            raise Interrupted(f"connection lost while sending ({result.message})")
+        if result.status == 400:
+            raise Refused(f"Gmail refused the message: {result.message}")
+        if result.status in (401, 403, 404):
+            raise MailError(f"Gmail refused to send as {self.client.user!r} (HTTP "
+                            f"{result.status}: {result.message}); the login needs the gmail.send "
+                            "scope, a service account domain-wide delegation")
+        if result.status >= 300:
+            raise Refused(result.message or f"Gmail answered HTTP {result.status}")
+
+    def close(self) -> None:
+        pass
 
 
 def _text(answer: bytes | str) -> str:
