@@ -39,10 +39,10 @@ from impactsheets.pipeline import write_json
 from impactsheets.questionnaire import Questionnaire, load_questionnaire, normalize_label
 from impactsheets.report.naming import unique_slugs
 from impactsheets.report.parallel import render_many
-from impactsheets.report.template import load_template
+from impactsheets.report.template import Template, load_template
 from impactsheets.sheet import ResponseSheet, open_sheet
 from impactsheets.state import SiteState, StateStore, fingerprint
-from impactsheets.validation import Response, validate
+from impactsheets.validation import Response, ValidationReport, validate
 
 log = logging.getLogger("impactsheets.sync")
 Progress = Callable[[int, int, str], None]
@@ -191,11 +191,9 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
     else:
         store = StateStore(Path(":memory:"))
     try:
-        wording = load_wording(template)
-        stats = network_stats(report, questionnaire, wording)
-        network = comparison_from(stats, wording, template)
-        todo, unchanged = _plan(report.current, questionnaire, versions, store.all(), out,
-                                options.full, network)
+        stats = network_stats(report, questionnaire, load_wording(template))
+        todo, unchanged, network = plan_reports(report, questionnaire, template, versions,
+                                                store.all(), out, options.full, stats)
         summary.skipped = len(unchanged)
         log.info("%d responses, %d reports to render, %d unchanged", len(report.current),
                  len(todo), len(unchanged))
@@ -222,7 +220,10 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
         if config.zip:
             write_zip(out, [out / e.pdf for e in entries if e.pdf])
         if config.notify is not None and config.notify.after_sync:
-            summary.notify = _notify(config, questionnaire, report.current, store)
+            states = store.all()
+            fresh = {p.key for p in todo + unchanged
+                     if p.key in states and states[p.key].fingerprint == p.fingerprint}
+            summary.notify = _notify(config, questionnaire, report.current, store, fresh)
         write_index(out, entries, run_info(
             questionnaire.title, started_at, time.monotonic() - started, entries,
             template=config.template, sheet=_sheet_link(config, sheet), zip_file=config.zip))
@@ -234,14 +235,28 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
     return summary
 
 
+def plan_reports(report: ValidationReport, questionnaire: Questionnaire, template: Template,
+                 versions: str, states: dict[str, SiteState], out: Path,
+                 full: bool = False, stats: Any = None
+                 ) -> tuple[list[_Plan], list[_Plan], Comparison | None]:
+    """The reports to render (new or changed), those already current, and the network
+    figures they print (``stats``: the network's figures, when already computed)."""
+    wording = load_wording(template)
+    if stats is None:
+        stats = network_stats(report, questionnaire, wording)
+    network = comparison_from(stats, wording, template)
+    todo, unchanged = _plan(report.current, questionnaire, versions, states, out, full, network)
+    return todo, unchanged, network
+
+
 def _notify(config: SyncConfig, questionnaire: Questionnaire, responses: list[Response],
-            store: StateStore) -> dict[str, Any]:
+            store: StateStore, fresh: set[str]) -> dict[str, Any]:
     """E-mail the sites (``notify:`` section); a mail server failure does not undo the sync."""
     from impactsheets.errors import MailError
     from impactsheets.notify import notify_sites
 
     try:
-        return notify_sites(config, questionnaire, responses, store).to_json()
+        return notify_sites(config, questionnaire, responses, store, fresh=fresh).to_json()
     except MailError as exc:
         log.error("%s", exc)
         return {"error": str(exc)}

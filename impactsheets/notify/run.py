@@ -37,7 +37,7 @@ from impactsheets.questionnaire import Questionnaire
 from impactsheets.report.naming import slugify
 from impactsheets.report.template import load_template
 from impactsheets.state import SiteState, StateStore, fingerprint
-from impactsheets.sync import _plan, site_key
+from impactsheets.sync import plan_reports, site_key
 from impactsheets.validation import Response
 
 log = logging.getLogger("impactsheets.notify")
@@ -110,8 +110,10 @@ def _sender(settings: NotifySettings, options: NotifyOptions, config: SyncConfig
 
 
 def notify_sites(config: SyncConfig, questionnaire: Questionnaire, responses: list[Response],
-                 store: StateStore, options: NotifyOptions | None = None) -> NotifySummary:
-    """Send what each current response calls for (see the module docstring)."""
+                 store: StateStore, options: NotifyOptions | None = None, *,
+                 fresh: set[str]) -> NotifySummary:
+    """Send what each current response calls for (see the module docstring). ``fresh`` are
+    the keys of the sites whose report on disk (or Drive) matches their current answers."""
     options = options or NotifyOptions()
     settings = config.notify
     if settings is None:
@@ -132,7 +134,6 @@ def notify_sites(config: SyncConfig, questionnaire: Questionnaire, responses: li
         else None
     sender: Sender | None = None
     handed = 0
-    fresh = _fresh_reports(config, questionnaire, responses, store)
     domain = parseaddr(settings.sender)[1].rpartition("@")[2]
     try:
         for response in sorted(responses, key=lambda r: r.row):
@@ -224,15 +225,6 @@ def _content(config: SyncConfig, response: Response, questionnaire: Questionnair
     return message.report(response, questionnaire, templates["report"], address, pdf=(pdf.name, data))
 
 
-def _fresh_reports(config: SyncConfig, questionnaire: Questionnaire, responses: list[Response],
-                   store: StateStore) -> set[str]:
-    """Keys of the sites whose report on disk (or Drive) matches their current answers."""
-    versions = fingerprint(questionnaire.fingerprint_text,
-                           load_template(config.template).fingerprint)
-    _, unchanged = _plan(responses, questionnaire, versions, store.all(), config.output, False)
-    return {plan.key for plan in unchanged}
-
-
 def run_notify(config: SyncConfig, options: NotifyOptions | None = None) -> NotifySummary:
     """``impactsheets notify``: read and validate the sheet, then :func:`notify_sites`.
 
@@ -263,7 +255,12 @@ def run_notify(config: SyncConfig, options: NotifyOptions | None = None) -> Noti
         else:
             store = StateStore(Path(":memory:"))
         try:
-            summary = notify_sites(config, questionnaire, report.current, store, options)
+            template = load_template(config.template)
+            versions = fingerprint(questionnaire.fingerprint_text, template.fingerprint)
+            _, current, _ = plan_reports(report, questionnaire, template, versions, store.all(),
+                                         config.output)
+            summary = notify_sites(config, questionnaire, report.current, store, options,
+                                   fresh={plan.key for plan in current})
         finally:
             store.close()
         if not options.dry_run:
