@@ -59,3 +59,33 @@ def test_gmail_refusals_are_retried_and_a_lost_answer_is_not_resent(
     assert summary is not None and summary["sent"] == 2  # the refused ones, not the lost one
     assert [s["outcome"] for s in summary["sites"]].count("unconfirmed") == 1
     assert len(received(emulator_env)) == 11  # the dropped request never reached "Gmail"
+
+
+def test_with_drive_delivery_the_report_is_a_link_not_an_attachment(
+        tmp_path: Path, emulator_env: Emulator, fast_retries: None) -> None:
+    folder = emulator_env.create_folder("Rapports", drive_id="shared-drive")
+    config = make_config(tmp_path, 0, method="gmail", smtp=None,
+                         top={"drive": {"folder_id": folder}})
+    result, summary = sync_then_notify(config)
+    assert result.exit_code == 0, result.output
+    assert summary is not None and summary["sent"] == 12
+    links = {f["name"]: f["webViewLink"] for f in emulator_env.drive_files(folder)}
+    arsenal = next(m for m in received(emulator_env) if m["To"] == "hello@arsenal-besancon.fr")
+    assert not list(arsenal.iter_attachments())
+    text = str(arsenal.get_body(("plain",)).get_content()).replace("\r\n", "\n")
+    assert f"Vous pouvez la consulter et la télécharger ici :\n{links['arsenal.pdf']}" in text
+    html = str(arsenal.get_body(("html",)).get_content())
+    assert f'<a href="{links["arsenal.pdf"]}">' in html
+
+
+def test_a_template_change_rerenders_every_report_but_writes_to_no_one(
+        tmp_path: Path, emulator_env: Emulator, fast_retries: None) -> None:
+    config = gmail_config(tmp_path)
+    sync_then_notify(config)
+    changed = make_config(tmp_path, 0, method="gmail", smtp=None, top={"template": "reseau-sud"})
+    synced, sync_summary = run("sync", "--config", str(changed), "--jobs", "1")
+    assert sync_summary is not None and sync_summary["rendered"] == 13, synced.output
+    result, summary = run("notify", "--config", str(changed))
+    assert result.exit_code == 0, result.output
+    assert summary is not None and (summary["sent"], summary["unchanged"]) == (0, 12)
+    assert len(received(emulator_env)) == 12
