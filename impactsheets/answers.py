@@ -124,7 +124,8 @@ class ChoiceMatcher:
         for choice in question.choices:
             for label in (choice.label, choice.report, choice.value, *choice.aliases):
                 self.by_label.setdefault(normalize_label(label), choice.value)
-        self.max_commas = max((c.label.count(", ") for c in question.choices), default=0)
+        self.max_commas = max((text.count(", ") for c in question.choices
+                               for text in (c.label, c.report, *c.aliases)), default=0)
         self._cells: dict[str, Selection] = {}  # answers repeat across rows: parse each once
 
     def single(self, text: str) -> str | None:

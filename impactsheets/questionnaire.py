@@ -219,6 +219,7 @@ class _Builder:
         if not isinstance(node, list) or not node:
             raise self.fail(line, f"{where}: choices must be a non-empty list")
         result, seen = [], set()
+        names: dict[str, str] = {}
         for item in node:
             item = self.mapping(item, f"a choice of {where}", line, _CHOICE_KEYS)
             value = self.text(item, "value", f"a choice of {where}")
@@ -226,11 +227,16 @@ class _Builder:
                 raise self.fail(item.line, f"{where}: duplicate choice value {value!r}")
             seen.add(value)
             label = self.text(item, "label", f"choice {value!r} of {where}")
+            aliases = self.strings(item, "aliases", f"choice {value!r}")
+            for text in (label, *aliases):  # an old wording must name one choice only
+                if names.setdefault(normalize_label(text), value) != value:
+                    raise self.fail(item.line, f"{where}: {text!r} names both choice "
+                                               f"{names[normalize_label(text)]!r} and {value!r}")
             result.append(Choice(
                 value=value,
                 label=label,
                 report=self.text(item, "report", where, required=False) or label,
-                aliases=self.strings(item, "aliases", f"choice {value!r}"),
+                aliases=aliases,
                 exclusive=self.flag(item, "exclusive", f"choice {value!r}"),
             ))
         return tuple(result)

@@ -41,6 +41,7 @@ SEVERITY = {
     "out-of-range": ERROR, "unknown-choice": ERROR, "exclusive-choice": ERROR,
     "too-long": ERROR, "invalid-email": ERROR, "invalid-date": ERROR, "invalid-format": ERROR,
     "missing-column": ERROR, "duplicate-column": WARNING, "not-asked": WARNING,
+    "missing-trigger": WARNING,
     "blank-row": WARNING, "duplicate-site": WARNING, "extra-column": INFO,
 }
 #: Columns impactsheets itself adds to a response sheet; never reported as extra columns.
@@ -297,10 +298,14 @@ class _Validator:
             question = self.q.question(qid)
             asked = question.asked_when
             if asked is not None and self.condition_holds(asked, answers) is False:
-                problems.append(self._problem("not-asked", number, self.columns[qid], question,
+                # A trigger simply left blank does not contradict the answer: it is kept.
+                kept = asked.question in empty
+                problems.append(self._problem("missing-trigger" if kept else "not-asked", number,
+                                              self.columns[qid], question,
                                               cell_text(cells[self.columns[qid]]),
                                               condition=self.describe(asked)))
-                del answers[qid]
+                if not kept:
+                    del answers[qid]
         for qid in empty:
             question = self.q.question(qid)
             if question.required:

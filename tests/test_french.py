@@ -84,3 +84,61 @@ def test_fragment_and_display_name():
     assert french.fragment("ONG locales") == "ONG locales"
     assert french.display_name("Numéripôle (Le)") == "Le Numéripôle"
     assert french.display_name("Usine (L')") == "L'Usine"
+
+
+def test_doctests_of_the_report_modules():
+    import doctest
+    import importlib
+
+    for name in ("french", "compose", "flowables", "naming", "pdf", "phrases", "template"):
+        module = importlib.import_module(f"impactsheets.report.{name}")
+        result = doctest.testmod(module)
+        assert result.failed == 0 and result.attempted > 0, module.__name__
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Au 97", f"du lieu «{NNBSP}Au 97{NNBSP}»"), ("3ème Lieu", f"du lieu «{NNBSP}3ème Lieu{NNBSP}»"),
+    ("À la Source", f"du lieu «{NNBSP}À la Source{NNBSP}»"),
+    ("Aux Quatre Vents", f"du lieu «{NNBSP}Aux Quatre Vents{NNBSP}»"),
+    ("Chez Simone", f"du lieu «{NNBSP}Chez Simone{NNBSP}»"),
+    ("#Lab", f"du lieu «{NNBSP}#Lab{NNBSP}»"), ("🎉", "du lieu"), ("…", "du lieu"),
+    ("Autrement", "d'Autrement"), ("Au 97 (Le)", "du Au 97"),
+])
+def test_names_that_cannot_follow_de(name, expected):
+    assert french.of_name(name) == expected
+
+
+@pytest.mark.parametrize(("n", "words"), [
+    (0, "zéro"), (16, "seize"), (17, "dix-sept"), (30, "trente"), (31, "trente et un"),
+    (72, "soixante-douze"), (81, "quatre-vingt-un"), (99, "quatre-vingt-dix-neuf"),
+    (100, "cent"), (300, "trois cents"), (1001, "mille un"), (2000, "deux mille"),
+    (200000, "deux cent mille"), (1_000_000, "un million"),
+])
+def test_number_words(n, words):
+    assert french.number_words(n) == words
+
+
+def test_no_sentence_begins_with_a_digit():
+    assert french.finish("12 projets ont émergé") == "Douze projets ont émergé."
+    assert french.finish("2026 fut une année pleine") == "Deux mille vingt-six fut une année pleine."
+    assert french.finish("Les 12 projets") == "Les 12 projets."
+
+
+@pytest.mark.parametrize(("items", "expected"), [
+    (["obtenir un emploi au sein du lieu", "obtenir un emploi à l'extérieur du lieu"],
+     ["obtenir un emploi au sein et à l'extérieur du lieu"]),
+    (["lors d'évènements", "lors d'ateliers"], ["lors d'évènements", "lors d'ateliers"]),
+    (["des bénévoles", "des bénévoles ou des habitants"],
+     ["des bénévoles", "des bénévoles ou des habitants"]),
+    (["aide aux devoirs du soir", "aide aux devoirs du matin", "aide aux devoirs en ligne"],
+     ["aide aux devoirs du soir, du matin et en ligne"]),
+])
+def test_merge_shared_start(items, expected):
+    assert french.merge_shared_start(items) == expected
+
+
+def test_typographic_apostrophes_and_quotes():
+    assert french.typography("l'accès d'un lieu") == "l’accès d’un lieu"
+    assert french.quoted("  bruit tardif.  ") == f"«{NNBSP}bruit tardif{NNBSP}»"
+    assert french.leans_on_previous("Ces échanges ont été constatés.")
+    assert not french.leans_on_previous("Des échanges ont été constatés.")

@@ -9,11 +9,13 @@ from conftest import pdf_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
+from report_lint import lint
 
 from impactsheets.answers import Selection
 from impactsheets.questionnaire import load_questionnaire
-from impactsheets.report import load_template, render_reports, render_site
+from impactsheets.report import compose, load_template, render_reports, render_site
 from impactsheets.report.naming import slugify, unique_slugs
+from impactsheets.report.pdf import to_pdf
 from impactsheets.validation import Response
 
 A4 = (595.28, 841.89)
@@ -28,7 +30,7 @@ def test_metadata_page_size_and_fonts(questionnaire):
     data = render_site(site(mots_cles="patrimoine"), questionnaire, "default")
     reader = PdfReader(io.BytesIO(data))
     meta = reader.metadata
-    assert meta.title == "Effets sociaux et urbains d'Arsenal"
+    assert meta.title == "Effets sociaux et urbains d’Arsenal"
     assert meta.author and meta.subject
     assert b"/Lang (fr-FR)" in data
     width, height = (float(x) for x in reader.pages[0].mediabox[2:])
@@ -36,6 +38,64 @@ def test_metadata_page_size_and_fonts(questionnaire):
     fonts = {str(f) for f in reader.pages[0]["/Resources"]["/Font"].values()}
     assert fonts and b"/FontFile2" in data  # embedded TrueType
     assert "Page 1 / 1" in pdf_text(data)
+
+
+def test_every_font_referenced_is_embedded(questionnaire, example_validation):
+    from report_lint import unembedded_fonts
+
+    provisional = next(r for r in example_validation.current if r.errors)  # table + chart
+    for response in (site(), provisional):
+        for template in ("default", "reseau-sud"):
+            data = render_site(response, questionnaire, template)
+            assert unembedded_fonts(data) == []
+            assert b"Helvetica" not in data
+
+
+def test_page_one_opens_with_a_summary_chart(questionnaire):
+    data = render_site(site(intensite_individuels=4, intensite_territoriaux=2, capacite_nombre=3,
+                            sante_effets=Selection(("aucun",)),
+                            solidarite_types=Selection(("biens",))),
+                       questionnaire, "default")
+    text = " ".join(pdf_text(data).split())
+    summary = text[text.index("En bref"):text.index("EFFETS INDIVIDUELS")]
+    assert summary == ("En bref Effets individuels 4/5 1 effet rapporté Effets collectifs "
+                       "intensité non renseignée 1 effet rapporté Effets sur le quartier et le "
+                       "territoire 2/5 aucun effet rapporté ")
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    assert len(re.findall(rb"\bre\b", page.get_contents().get_data())) >= 4  # vector bars
+
+
+def test_provisional_report_ends_with_what_to_correct(example_validation, questionnaire):
+    usine = next(r for r in example_validation.current if r.site == "L'Usine à Projets")
+    text = " ".join(pdf_text(render_site(usine, questionnaire, "default")).split())
+    box = text[text.index("Réponses à corriger"):]
+    assert "Question Réponse donnée Pourquoi" in box
+    assert "Nombre de nouveaux projets ou actions imprévus ?? « Nombre de nouveaux projets ou " \
+        "actions imprévus » attend un nombre entier" in box
+    assert "Date d’ouverture du lieu 32/13/2020" in box
+    assert "Réponses à corriger" not in pdf_text(render_site(site(), questionnaire, "default"))
+
+
+def test_keywords_in_the_header_and_a_balanced_title(questionnaire):
+    data = render_site(site(site_nom="Maison des Communs", mots_cles="communs, habitat",
+                            capacite_nombre=2), questionnaire, "default")
+    lines = [x.strip() for x in pdf_text(data).split("\n")]
+    assert lines[:2] == ["Effets sociaux et urbains", "de la Maison des Communs"]
+    assert lines.index("#communs   #habitat") < lines.index("EFFETS INDIVIDUELS")
+
+
+def test_a_part_banner_never_stands_alone_at_a_page_foot(questionnaire):
+    from report_lint import lint_pdf
+
+    from impactsheets.report import compose
+    from impactsheets.report.pdf import to_pdf
+
+    template = load_template("default")
+    for lines in range(20, 60, 3):  # a first part of growing length pushes the second banner
+        response = site(capacite_nombre=2, capacite_commentaire="Une ligne de texte. " * lines * 4,
+                        solidarite_types=Selection(("biens",)), intensite_collectifs=3)
+        model = compose(response, questionnaire, template)
+        assert lint_pdf(model, to_pdf(model, template)) == [], lines
 
 
 def test_identical_input_identical_bytes(questionnaire):
@@ -49,7 +109,7 @@ def test_user_text_is_escaped(questionnaire):
     text = pdf_text(render_site(site(capacite_nombre=2, capacite_commentaire=comment,
                                      site_nom="Le <i>Lieu</i> & Cie"), questionnaire, "default"))
     assert "<b>réparation</b> & couture, x <y et a>b <font size=40>" in " ".join(text.split())
-    assert "du <i>Lieu</i> & Cie" in text
+    assert "du <i>Lieu</i> & Cie" in " ".join(text.split())
 
 
 def test_very_long_comment_flows_across_pages(questionnaire):
@@ -74,7 +134,7 @@ def test_words_in_a_script_the_font_lacks_are_marked_not_silently_lost(questionn
     comment = "Accueil des familles : שלום עולם et مرحبا بكم chaque jeudi."
     text = pdf_text(render_site(site(capacite_nombre=2, capacite_commentaire=comment),
                                 questionnaire, "default"))
-    assert "« Accueil des familles : […] et […] chaque jeudi. »" in text
+    assert "« Accueil des familles : […] et […] chaque jeudi. »" in " ".join(text.split())
 
 
 def test_provisional_footer(questionnaire):
@@ -160,6 +220,18 @@ def test_random_valid_answers_always_render(name, publics, others, n, comment,
                     sante_effets=Selection(("confiance",), tuple(others)), capacite_nombre=n,
                     capacite_commentaire=comment, intensite_collectifs=level,
                     egalite_residents=Selection((equality,)), mots_cles=comment)
-    text = pdf_text(render_site(response, _questionnaire(), load_template("default")))
-    assert text.startswith("Effets sociaux et urbains")
-    assert not re.search(r" [.,]", text.replace("…", ""))
+    template = load_template("default")
+    model = compose(response, _questionnaire(), template)
+    data = to_pdf(model, template)
+    assert pdf_text(data).startswith("Effets sociaux et urbains")
+    assert lint(model, data) == []
+
+
+def test_a_huge_wrong_answer_still_renders_its_correction_box(questionnaire):
+    from impactsheets.validation import ERROR, Problem
+
+    response = site(capacite_nombre=2)
+    response.problems = [Problem("too-long", ERROR, "« Mots-clés » est trop longue.",
+                                 question="mots_cles", value="mot, " * 10_000)]
+    text = " ".join(pdf_text(render_site(response, questionnaire, "default")).split())
+    assert "Mots-clés mot, mot," in text and "mot, mot,…" in text

@@ -85,7 +85,7 @@ def test_one_changed_answer_renders_one_report(tmp_path: Path) -> None:
     _, summary = sync(config)
     assert (summary["rendered"], summary["skipped"]) == (1, REPORTS - 1)
     text = "".join(p.extract_text() for p in PdfReader(tmp_path / "out/reports/le-3eme-lieu.pdf").pages)
-    assert "5 nouveaux projets ou actions" in text
+    assert "Cinq nouveaux projets ou actions" in text
 
 
 def test_questionnaire_change_re_renders_and_full_forces(tmp_path: Path) -> None:

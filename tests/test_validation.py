@@ -64,7 +64,24 @@ CASES = [
      "cadre_de_vie_maniere", "plus vivant",
      "Réponse inattendue : « Manière dont l’image du quartier a changé » n’est demandée que si "
      "la réponse à « Changement d’image du quartier » est « Oui » ; elle n’est pas utilisée."),
+    ("missing-trigger", {"cadre_de_vie_maniere": "plus vivant"},
+     "cadre_de_vie_maniere", "plus vivant",
+     "Réponse conservée : « Manière dont l’image du quartier a changé » n’est demandée que si "
+     "la réponse à « Changement d’image du quartier » est « Oui », mais cette question est "
+     "restée sans réponse."),
 ]
+
+
+def test_a_follow_up_whose_trigger_was_left_blank_is_kept() -> None:
+    kept, _ = problems_of([valid_answers(cadre_de_vie_maniere="plus vivant",
+                                         lien_social_occasions="Lors d'évènements grand public",
+                                         lien_social_publics=None)])
+    answers = kept.responses[0].answers
+    assert answers["cadre_de_vie_maniere"] == "plus vivant"
+    assert answers["lien_social_occasions"].values == ("evenements",)
+    contradicted, _ = problems_of([valid_answers(cadre_de_vie_image="Non",
+                                                 cadre_de_vie_maniere="plus vivant")])
+    assert "cadre_de_vie_maniere" not in contradicted.responses[0].answers
 
 
 @pytest.mark.parametrize(("code", "overrides", "question", "value", "expected"), CASES,

@@ -36,6 +36,16 @@ _HEADS = {"le": ("jardin", "café", "tiers-lieu", "atelier", "lieu", "espace", "
           "la": ("maison", "friche", "ferme", "halle", "usine", "fabrique", "cantine", "ruche",
                  "recyclerie", "ressourcerie", "coopérative", "manufacture", "cité", "base"),
           "les": ("ateliers", "jardins", "halles", "communs", "grands")}
+# Words that cannot follow "de" in a title: prepositions and contracted articles ("Au 97").
+_PREPOSITIONS = {"à", "au", "aux", "a", "chez", "en", "sur", "sous", "dans", "par", "pour",
+                 "vers", "entre", "du", "des", "de", "d", "avec", "sans", "près", "hors"}
+_UNITS = ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
+          "onze", "douze", "treize", "quatorze", "quinze", "seize")
+_TENS = {2: "vingt", 3: "trente", 4: "quarante", 5: "cinquante", 6: "soixante"}
+_LEADING_NUMBER = re.compile(r"^(\d{1,9})(?=\s)")
+_DEMONSTRATIVE = re.compile(r"^(Ces|Cette|Cet|Ce(?! que| qui| dont)|Celles?|Ceux|Celui|Elles?|"
+                            r"Ils?(?! a été| y a| est| faut)|Leurs?|Eux)\b")
+_APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
 _FILLERS = {"", "ras", "rien", "neant", "nc", "na", "sansobjet", "aucun", "aucune", "non",
             "rienasignaler", "pasdecommentaire", "xxx", "idem", "nsp", "jenesaispas"}
 
@@ -119,8 +129,10 @@ def display_name(name: str) -> str:
     return f"{article.capitalize()}{'' if article.endswith(chr(39)) else ' '}{rest}"
 
 
-def of_name(name: str) -> str:
-    """"de" + the site name, contracted: du, des, de la, de l', d'.
+def of_name(name: str, noun: str = "lieu") -> str:
+    """"de" + the site name, contracted: du, des, de la, de l', d'. A name that cannot follow
+    "de" (it opens with a preposition, a number or a sign) is quoted after the masculine
+    ``noun``; a name with no letter or digit at all gives "du lieu" alone.
 
     >>> [of_name(n) for n in ["Numéripôle (Le)", "Le 3ème Lieu", "Les Halles Solidaires"]]
     ['du Numéripôle', 'du 3ème Lieu', 'des Halles Solidaires']
@@ -128,8 +140,15 @@ def of_name(name: str) -> str:
     ["d'Arsenal", "de l'Usine à Projets", 'de la Friche', 'de la Maison des Communs']
     >>> of_name("Atelier Commun"), of_name("Jardin partagé des Lilas"), of_name("Mix'Cité")
     ("de l'Atelier Commun", 'du Jardin partagé des Lilas', "de Mix'Cité")
+    >>> of_name("Au 97"), of_name("3ème Lieu"), of_name("À la Source"), of_name("🎉 !")
+    ('du lieu « Au 97 »', 'du lieu « 3ème Lieu »', 'du lieu « À la Source »', 'du lieu')
     """
     article, rest = split_article(name)
+    if not any(c.isalnum() for c in rest):
+        return f"du {noun}"
+    first = re.split(r"[\s'’]", rest, maxsplit=1)[0].casefold()
+    if not article and (not rest[0].isalpha() or first in _PREPOSITIONS):
+        return f"du {noun} {quoted(display_name(name))}"
     head = rest.split(" ")[0].casefold()
     for common, heads in _HEADS.items():
         if not article and head in heads:
@@ -141,6 +160,110 @@ def of_name(name: str) -> str:
     if article:
         return f"de {article}{'' if article.endswith(chr(39)) else ' '}{rest}"
     return elide(f"de {rest}")
+
+
+def quoted(text: str) -> str:
+    """Someone's own words between French quotation marks, as typed (spaces tidied, a closing
+    period or comma dropped).
+
+    >>> quoted(" amélioration des conditions  de travail. ")
+    '« amélioration des conditions de travail »'
+    """
+    return f"«{NNBSP}{' '.join(printable(text).split()).rstrip(' .,;:')}{NNBSP}»"
+
+
+def merge_shared_start(items: Sequence[str], min_words: int = 2) -> list[str]:
+    """Items opening with the same words (two at least) said once: "obtenir un emploi au sein
+    du lieu" and "obtenir un emploi à l'extérieur du lieu" become one item; a shared ending
+    of two words or more is said once too.
+
+    >>> merge_shared_start(["gagner en autonomie", "obtenir un emploi au sein du lieu",
+    ...                     "obtenir un emploi à l'extérieur du lieu"])
+    ['gagner en autonomie', "obtenir un emploi au sein et à l'extérieur du lieu"]
+    >>> merge_shared_start(["des bénévoles", "des bénévoles ou des habitants", "des voisins"])
+    ['des bénévoles', 'des bénévoles ou des habitants', 'des voisins']
+    """
+    groups: list[tuple[list[list[str]], list[int]]] = []  # members, [shared head length]
+    for item in items:
+        words = item.split(" ")
+        for members, head in groups:
+            shared = min(_shared(members[0], words), head[0] if head else len(words))
+            if shared >= min_words and all(shared < len(m) for m in (*members, words)):
+                head[:] = [shared]
+                members.append(words)
+                break
+        else:
+            groups.append(([words], []))
+    out = []
+    for members, head in groups:
+        if not head:
+            out.append(" ".join(members[0]))
+            continue
+        rests = [m[head[0]:] for m in members]
+        tail = 0
+        while (tail < min(len(r) for r in rests) - 1
+               and len({tuple(r[len(r) - tail - 1:]) for r in rests}) == 1):
+            tail += 1
+        ending = rests[0][len(rests[0]) - tail:] if tail >= 2 else []
+        cores = [" ".join(r[:len(r) - len(ending)]) for r in rests]
+        out.append(" ".join([*members[0][:head[0]], join(cores), *ending]))
+    return out
+
+
+def _shared(a: list[str], b: list[str]) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def number_words(n: int) -> str:
+    """A whole number in French words (traditional spelling).
+
+    >>> [number_words(n) for n in (1, 21, 71, 80, 91)]
+    ['un', 'vingt et un', 'soixante et onze', 'quatre-vingts', 'quatre-vingt-onze']
+    >>> [number_words(n) for n in (200, 201, 1000, 80000, 2_000_000)]
+    ['deux cents', 'deux cent un', 'mille', 'quatre-vingt mille', 'deux millions']
+    """
+    if n < 0:
+        return "moins " + number_words(-n)
+    if n < 17:
+        return _UNITS[n]
+    if n < 20:
+        return "dix-" + _UNITS[n - 10]
+    if n < 100:
+        tens, unit = divmod(n, 10)
+        if tens in (7, 9):
+            base, unit = ("soixante" if tens == 7 else "quatre-vingt"), unit + 10
+            return base + (" et " if n == 71 else "-") + number_words(unit)
+        if tens == 8:
+            return "quatre-vingts" if unit == 0 else "quatre-vingt-" + _UNITS[unit]
+        return _TENS[tens] + ("" if unit == 0 else " et un" if unit == 1 else "-" + _UNITS[unit])
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        head = "cent" if hundreds == 1 else _UNITS[hundreds] + " cent"
+        return head + ("s" if hundreds > 1 and not rest else "" if not rest
+                       else " " + number_words(rest))
+    for size, one, many in ((10**9, "un milliard", "milliards"), (10**6, "un million", "millions"),
+                            (1000, "mille", "mille")):
+        if n >= size:
+            count, rest = divmod(n, size)
+            head = one if count == 1 else f"{number_words(count)} {many}"
+            if size == 1000:
+                head = re.sub(r"(vingt|cent)s mille$", r"\1 mille", head)
+            return head + (" " + number_words(rest) if rest else "")
+    raise AssertionError(n)  # unreachable
+
+
+def leans_on_previous(sentence: str) -> bool:
+    """Whether a sentence opens with a word pointing back to an earlier one ("Ces échanges…").
+
+    >>> leans_on_previous("Ces rencontres ont lieu au quotidien."), leans_on_previous("Il a aidé.")
+    (True, True)
+    >>> leans_on_previous("Ce que dit le lieu :"), leans_on_previous("Il a été observé que…")
+    (False, False)
+    """
+    return bool(_DEMONSTRATIVE.match(sentence))
 
 
 def inclusive(text: str) -> str:
@@ -165,7 +288,17 @@ def typography(text: str) -> str:
     text = _BEFORE_HIGH.sub(lambda m: _high(m, text), text)
     text = _GUILLEMETS[0].sub("«" + NNBSP, text)
     text = _GUILLEMETS[1].sub(NNBSP + "»", text)
-    return re.sub(r",(?=[^\W\d_])", ", ", text)
+    return apostrophes(re.sub(r",(?=[^\W\d_])", ", ", text))
+
+
+def apostrophes(text: str) -> str:
+    """Typographic apostrophes between letters ("l'accès" → "l’accès"); single quotes used as
+    quotation marks or in code ("alert('x')") are left as typed.
+
+    >>> apostrophes("aujourd'hui, l'accès, alert('x')")
+    "aujourd’hui, l’accès, alert('x')"
+    """
+    return _APOSTROPHE.sub("’", text)
 
 
 def _high(m: re.Match[str], text: str) -> str:
@@ -179,11 +312,15 @@ def _high(m: re.Match[str], text: str) -> str:
 
 
 def finish(text: str) -> str:
-    """A sentence: trimmed, first letter capitalised, one final period (unless ? ! … ends it).
+    """A sentence: trimmed, first letter capitalised, one final period (unless ? ! … ends it),
+    a number opening it written in words.
 
     >>> finish("ces rencontres ont lieu au quotidien ."), finish("Vraiment ?")
     ('Ces rencontres ont lieu au quotidien.', 'Vraiment\u202f?')
+    >>> finish("6 projets ont émergé")
+    'Six projets ont émergé.'
     """
+    text = _LEADING_NUMBER.sub(lambda m: number_words(int(m.group(1))), text.strip())
     text = typography(text).rstrip(" ,;:\u00a0\u202f")
     if not text:
         return ""

@@ -7,7 +7,7 @@ User text is escaped, and characters the font lacks are replaced or dropped.
 >>> from impactsheets.report.compose import ReportModel
 >>> from impactsheets.report.template import load_template
 >>> t = load_template("default")
->>> model = ReportModel("Effets sociaux et urbains d'Arsenal", "Arsenal", (), (), (), None,
+>>> model = ReportModel("Effets sociaux et urbains d’Arsenal", "Arsenal", (), (), (), None,
 ...                     t.labels)
 >>> to_pdf(model, t)[:8]
 b'%PDF-1.4'
@@ -34,7 +34,6 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
-    CondPageBreak,
     Flowable,
     Frame,
     Image,
@@ -47,7 +46,15 @@ from reportlab.platypus import (
 )
 
 from impactsheets.errors import TemplateError
-from impactsheets.report.compose import PartBlock, ReportModel
+from impactsheets.report import french
+from impactsheets.report.compose import ReportModel
+from impactsheets.report.flowables import (
+    BalancedParagraph,
+    Logo,
+    PartHeader,
+    QuoteParagraph,
+    summary_chart,
+)
 from impactsheets.report.template import Style, Template
 
 _SLOTS = ("regular", "bold", "italic", "bold_italic")
@@ -127,7 +134,7 @@ class _Styles:
     def __init__(self, style: Style, family: str) -> None:
         c = {k: colors.HexColor(v) for k, v in style.colors.items()}
         size = style.font_size
-        self.colors, self.family, self.covered = c, family, _coverage(family)
+        self.colors, self.family, self.covered, self.size = c, family, _coverage(family), size
         base = ParagraphStyle("body", fontName=family, fontSize=size, leading=size * 1.38,
                               textColor=c["text"], alignment=TA_LEFT, spaceAfter=size * 0.45)
         self.body = base
@@ -143,84 +150,23 @@ class _Styles:
         self.quote = ParagraphStyle("quote", base, fontName=f"{family}-italic",
                                     textColor=c["muted"], leftIndent=size * 1.4,
                                     spaceBefore=size * 0.1, spaceAfter=size * 0.55)
-        self.keywords = ParagraphStyle("keywords", base, leading=size * 2.0,
-                                       textColor=c["primary"])
+        self.note = ParagraphStyle("note", base, fontName=f"{family}-italic",
+                                   textColor=c["muted"])
+        self.keywords = ParagraphStyle("keywords", base, leading=size * 1.9,
+                                       textColor=c["primary"], spaceBefore=size * 0.3)
+        self.small = ParagraphStyle("small", base, fontSize=size * 0.88, leading=size * 1.15,
+                                    spaceAfter=0)
+        self.small_bold = ParagraphStyle("small_bold", self.small, fontName=f"{family}-bold",
+                                         textColor=c["primary"])
+        self.alert = ParagraphStyle("alert", base, fontName=f"{family}-bold",
+                                    textColor=c["accent"])
+
+    def text(self, text: str) -> str:
+        """Text as drawn: typographic apostrophes, characters the font lacks handled."""
+        return safe_text(french.apostrophes(text), self.covered)
 
     def para(self, text: str, style: ParagraphStyle, cls: type[Paragraph] = Paragraph) -> Paragraph:
-        return cls(escape(safe_text(text, self.covered)).replace("\n", "<br/>"), style)
-
-
-class QuoteParagraph(Paragraph):
-    """A paragraph with an accent bar on its left; splits across pages like any paragraph."""
-
-    bar_color: Any = colors.grey
-
-    def draw(self) -> None:
-        self.canv.saveState()
-        self.canv.setFillColor(self.bar_color)
-        x = self.style.leftIndent - self.style.fontSize * 0.8
-        self.canv.rect(x, -2, 2.2, self.height + 1, stroke=0, fill=1)
-        self.canv.restoreState()
-        super().draw()
-
-
-class PartHeader(Flowable):
-    """A coloured band with the part title and its intensity drawn as filled dots."""
-
-    def __init__(self, part: PartBlock, label: str, s: _Styles) -> None:
-        super().__init__()
-        self.part, self.label, self.s = part, label, s
-        self.size = s.body.fontSize
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.width, self.height = available_width, self.size * 2.6
-        return self.width, self.height
-
-    def draw(self) -> None:
-        c, s, size = self.canv, self.s, self.size
-        c.setFillColor(s.colors["primary"])
-        c.roundRect(0, 0, self.width, self.height, 3, stroke=0, fill=1)
-        c.setFillColor(colors.white)
-        c.setFont(f"{s.family}-bold", size * 1.35)
-        baseline = self.height / 2 - size * 0.45
-        c.drawString(size, baseline, safe_text(self.part.title.upper(), s.covered))
-        if self.part.intensity is None:
-            return
-        radius, gap = size * 0.36, size * 1.0
-        right = self.width - size
-        text = f"{self.part.intensity}/{self.part.intensity_max}"
-        x = right - pdfmetrics.stringWidth(text, f"{s.family}-bold", size) - size * 0.6
-        dots = [x - gap * i - radius for i in range(self.part.intensity_max)][::-1]
-        c.setFont(s.family, size * 0.9)  # drawn left to right, so the text reads in order
-        c.drawRightString(dots[0] - radius - size * 0.5, baseline,
-                          safe_text(self.label, s.covered))
-        c.setFont(f"{s.family}-bold", size)
-        c.drawRightString(right, baseline, text)
-        c.setStrokeColor(colors.white)
-        c.setLineWidth(1)
-        for i, cx in enumerate(dots):
-            c.setFillColor(s.colors["accent"] if i < self.part.intensity else s.colors["primary"])
-            c.circle(cx, self.height / 2, radius, stroke=1, fill=1)
-
-
-class Logo(Flowable):
-    """The template's vector logo: overlapping circles, optionally with a monogram."""
-
-    def __init__(self, spec: dict[str, str], s: _Styles, size: float) -> None:
-        super().__init__()
-        self.spec, self.s, self.width, self.height = spec, s, size, size
-
-    def draw(self) -> None:
-        c, r = self.canv, self.width / 2
-        c.setFillColor(self.s.colors["accent"])
-        c.circle(r * 1.2, r * 1.1, r * 0.78, stroke=0, fill=1)
-        c.setFillColor(self.s.colors["primary"])
-        c.circle(r * 0.85, r * 0.9, r * 0.8, stroke=0, fill=1)
-        if self.spec.get("monogram"):
-            c.setFillColor(colors.white)
-            c.setFont(f"{self.s.family}-bold", r * 0.55)
-            c.drawCentredString(r * 0.85, r * 0.72, safe_text(self.spec["monogram"],
-                                                              self.s.covered))
+        return cls(escape(self.text(text)).replace("\n", "<br/>"), style)
 
 
 def _header(model: ReportModel, style: Style, s: _Styles, width: float) -> Table:
@@ -229,41 +175,88 @@ def _header(model: ReportModel, style: Style, s: _Styles, width: float) -> Table
     if isinstance(style.logo, Path):
         logo = Image(str(style.logo), width=logo_size, height=logo_size, kind="proportional")
     elif isinstance(style.logo, dict):
-        logo = Logo(style.logo, s, logo_size)
-    text = [s.para(model.title, s.title)] + [s.para(i, s.identity) for i in model.identity]
-    if logo is None:
-        return Table([[text]], colWidths=[width])
-    table = Table([[logo, text]], colWidths=[logo_size + 6 * mm, width - logo_size - 6 * mm])
+        logo = Logo(s.text(style.logo.get("monogram", "")), s.family, s.colors, logo_size)
+    text: list[Flowable] = [s.para(model.title, s.title, BalancedParagraph)]
+    text += [s.para(i, s.identity) for i in model.identity]
+    if model.keywords:  # in the header: they describe the whole site
+        tags = "  ".join(f'<span backColor="{style.colors["tag_background"]}">&nbsp;'
+                         f'{escape(s.text(k)).replace(" ", "&nbsp;")}&nbsp;</span>'
+                         for k in model.keywords)
+        text.append(Paragraph(tags, s.keywords))
+    cells = [[text]] if logo is None else [[logo, text]]
+    widths = [width] if logo is None else [logo_size + 6 * mm, width - logo_size - 6 * mm]
+    table = Table(cells, colWidths=widths)
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                               ("FONTNAME", (0, 0), (-1, -1), s.family),  # not Helvetica
                                ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     return table
+
+
+def _summary(model: ReportModel, s: _Styles, width: float) -> list[Flowable]:
+    labels = model.labels
+    rows = []
+    for part in model.parts:
+        n = part.effects
+        effects = labels["summary_effects_zero"] if n == 0 else french.by_count(
+            n, labels["summary_effects_one"], labels["summary_effects_many"])
+        rows.append((s.text(part.title), part.intensity, part.intensity_max, s.text(effects)))
+    chart = summary_chart(rows, s.text(labels["summary_no_intensity"]), width, s.family,
+                          s.colors, s.size * 0.95)
+    return [KeepTogether([s.para(labels["summary_title"], s.topic), chart]), Spacer(1, 2 * mm)]
+
+
+def _corrections(model: ReportModel, s: _Styles, width: float) -> list[Flowable]:
+    labels = model.labels
+    head = [s.para(labels[k], s.small_bold) for k in
+            ("corrections_question", "corrections_answer", "corrections_why")]
+    rows = [head] + [[s.para(c.question, s.small), s.para(c.answer, s.small),
+                      s.para(c.why, s.small)] for c in model.corrections]
+    table = Table(rows, colWidths=[width * 0.28, width * 0.24, width * 0.48], repeatRows=1)
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), s.family),
+        ("BOX", (0, 0), (-1, -1), 1.2, s.colors["accent"]),
+        ("LINEBELOW", (0, 0), (-1, -2), 0.4, s.colors["rule"]),
+        ("BACKGROUND", (0, 0), (-1, 0), s.colors["quote_background"]),
+        ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+    title = s.para(labels["corrections_title"], ParagraphStyle(
+        "corrections", s.topic, textColor=s.colors["accent"]))
+    return [Spacer(1, 3 * mm), KeepTogether([title, s.para(labels["corrections_intro"], s.body),
+                                             table])]
 
 
 def _story(model: ReportModel, style: Style, s: _Styles, width: float) -> list[Flowable]:
     story: list[Flowable] = [_header(model, style, s, width), Spacer(1, 4 * mm)]
     if model.provisional:
-        story.append(s.para(model.provisional, ParagraphStyle(
-            "prov", s.body, fontName=f"{s.family}-bold", textColor=s.colors["accent"])))
+        story.append(s.para(model.provisional, s.alert))
+    story += _summary(model, s, width)
     QuoteParagraph.bar_color = s.colors["accent"]
     for part in model.parts:
-        story += [CondPageBreak(60 * mm), Spacer(1, 3 * mm),
-                  PartHeader(part, model.labels["intensity"], s), Spacer(1, 1 * mm)]
-        for topic in part.topics:
+        banner = PartHeader(s.text(part.title.upper()), part.intensity, part.intensity_max,
+                            s.text(model.labels["intensity"]), s.family, s.colors, s.size)
+        first: list[Flowable] = [s.para(part.note, s.note)] if part.note else []
+        rest: list[Flowable] = []
+        for i, topic in enumerate(part.topics):
             head = [s.para(topic.title, s.topic)]
+            if topic.lead_in:
+                head.append(s.para(topic.lead_in, s.body))
             body = [s.para(t, s.body) for t in topic.statements]
             quotes = [s.para(f"« {q} »", s.quote, QuoteParagraph) for q in topic.quotes]
-            story += [KeepTogether(head + (body or quotes)[:1]), *body[1:],
-                      *(quotes if body else quotes[1:])]
+            flow = head + body + quotes
+            keep = len(head) + 1  # a heading always stands with what follows it
+            if i == 0:
+                first, flow = flow[:keep], flow[keep:]
+            else:
+                rest.append(KeepTogether(flow[:keep]))
+                flow = flow[keep:]
+            rest += flow
+        # The banner is kept with its first topic's start: never alone at a page's foot.
+        story += [Spacer(1, 3 * mm), KeepTogether([banner, Spacer(1, 1 * mm), *first]), *rest]
         if model.network.get(part.id):
             from impactsheets.network.comparison import comparison_box
 
             story.append(comparison_box(model.network_title, model.network[part.id], s))
-    if model.keywords:
-        tags = "  ".join(f'<span backColor="{style.colors["tag_background"]}">&nbsp;'
-                         f'{escape(safe_text(k, s.covered)).replace(" ", "&nbsp;")}&nbsp;</span>'
-                         for k in model.keywords)
-        story += [Spacer(1, 4 * mm), s.para(model.labels["keywords"], s.topic),
-                  Paragraph(tags, s.keywords)]
+    if model.corrections:
+        story += _corrections(model, s, width)
     return story
 
 
@@ -295,14 +288,14 @@ def _canvas_class(model: ReportModel, style: Style, s: _Styles) -> type[Canvas]:
             self.line(left, y + 11, right, y + 11)
             self.setFont(s.family, 8.5)
             self.setFillColor(s.colors["muted"])
-            self.drawString(left, y, safe_text(model.title, s.covered))
+            self.drawString(left, y, s.text(model.title))
             page = model.labels["page"].replace("{page}", str(number)).replace("{pages}",
                                                                               str(total))
-            self.drawRightString(right, y, safe_text(page, s.covered))
+            self.drawRightString(right, y, s.text(page))
             if model.provisional:
                 self.setFont(f"{s.family}-bold", 8.5)
                 self.setFillColor(s.colors["accent"])
-                self.drawString(left, y - 11, safe_text(model.provisional, s.covered))
+                self.drawString(left, y - 11, s.text(model.provisional))
 
     return NumberedCanvas
 
@@ -318,7 +311,8 @@ def to_pdf(model: ReportModel, template: Template) -> bytes:
     doc = BaseDocTemplate(
         buffer, pagesize=pagesize, invariant=1, lang="fr-FR", title=model.title,
         author=style.author or "impactsheets", subject=model.labels["subject"],
-        creator="impactsheets", keywords=", ".join(k.lstrip("#") for k in model.keywords),
+        creator="impactsheets", initialFontName=family,  # no unused, unembedded Helvetica
+        keywords=", ".join(k.lstrip("#") for k in model.keywords),
         leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom)
     frame = Frame(left, bottom, pagesize[0] - left - right, pagesize[1] - top - bottom,
                   id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)

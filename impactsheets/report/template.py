@@ -24,13 +24,15 @@ PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 FILTERS = ("ou", "de", "les", "des")
 _SPECIAL = {"n", "groups", "value"}
 _TOP_KEYS = {"name", "version", "extends", "description", "labels", "style", "topics", "choices"}
-_SENTENCE_KEYS = {"text", "count", "zero", "one", "many", "answer", "cases", "default", "group"}
-_TOPIC_KEYS = {"sentences", "omit_when", "quotes"}
+_SENTENCE_KEYS = {"text", "count", "zero", "one", "many", "answer", "cases", "default", "group",
+                  "other", "unknown", "negative"}
+_TOPIC_KEYS = {"sentences", "omit_when", "quotes", "lead_in"}
 _LABELS = ("title", "identity", "answered", "intensity", "keywords", "provisional", "page",
-           "subject")
+           "subject", "place", "others", "lead_in", "part_empty", "part_no_topic",
+           "summary_title", "summary_effects_zero", "summary_effects_one", "summary_effects_many",
+           "summary_no_intensity", "corrections_title", "corrections_intro",
+           "corrections_question", "corrections_answer", "corrections_why", "corrections_blank")
 _COLORS = ("primary", "accent", "text", "muted", "quote_background", "tag_background", "rule")
-
-
 
 
 
@@ -51,6 +53,9 @@ class Sentence:
     cases: dict[str, str] = field(default_factory=dict)
     default: str | None = None
     group: dict[str, str] = field(default_factory=dict)
+    other: str | None = None  # for a site's own "other" answer (else ``default``)
+    unknown: str | None = None  # when the counted / chosen answer is blank or invalid
+    negative: tuple[str, ...] = ()  # choice values meaning "nothing happened"
     file: str = ""
     line: int = 0
 
@@ -63,6 +68,7 @@ class TopicTemplate:
     sentences: tuple[Sentence, ...] = ()
     omit_when: dict[str, tuple[str, ...]] = field(default_factory=dict)
     quotes: tuple[str, ...] | None = None  # None: the topic's long-text answers not in sentences
+    lead_in: str | None = None  # said before comments when nothing else is (else labels.lead_in)
 
 
 @dataclass(frozen=True)
@@ -237,14 +243,18 @@ def _topic(node: LineMapping, tid: str) -> TopicTemplate:
     return TopicTemplate(
         sentences=tuple(sentences),
         omit_when={k: tuple(v) if isinstance(v, list) else (str(v),) for k, v in omit.items()},
-        quotes=tuple(quotes) if quotes is not None else None)
+        quotes=tuple(quotes) if quotes is not None else None,
+        lead_in=_string(node, "lead_in", f"topic {tid!r}") if "lead_in" in node else None)
 
 
 def _sentence(node: LineMapping, tid: str) -> Sentence:
     where = f"a sentence of topic {tid!r}"
     _check_keys(node, _SENTENCE_KEYS, where)
-    text = {k: _string(node, k, where) for k in ("text", "zero", "one", "many", "default")
-            if k in node}
+    text = {k: _string(node, k, where) for k in ("text", "zero", "one", "many", "default",
+                                                 "other", "unknown") if k in node}
+    negative = node.get("negative", [])
+    if not (isinstance(negative, list) and all(isinstance(v, str) for v in negative)):
+        raise _fail(node, "negative", f"{where}: 'negative' must be a list of choice values")
     cases = {str(k): _string(_as_map(node, "cases"), str(k), where)
              for k in (_as_map(node, "cases") if "cases" in node else {})}
     group = {str(k): _string(_as_map(node, "group"), str(k), where)
@@ -259,8 +269,9 @@ def _sentence(node: LineMapping, tid: str) -> Sentence:
         raise _fail(node, None, f"{where}: give 'text', 'count' or 'answer'")
     return Sentence(text=text.get("text", ""), count=node.get("count"), zero=text.get("zero"),
                     one=text.get("one", ""), many=text.get("many", ""), on=node.get("answer"),
-                    cases=cases, default=text.get("default"), group=group, file=node.file,
-                    line=node.line)
+                    cases=cases, default=text.get("default"), group=group,
+                    other=text.get("other"), unknown=text.get("unknown"),
+                    negative=tuple(negative), file=node.file, line=node.line)
 
 
 def _style(raw: LineMapping, folder: Path) -> Style:

@@ -18,13 +18,14 @@ from impactsheets.answers import Rejection, parse_cell
 from impactsheets.errors import SourceError
 from impactsheets.feedback.workbook import annotate_workbook
 from impactsheets.questionnaire import load_questionnaire
-from impactsheets.report import render_site
+from impactsheets.report import compose, load_template, render_site
 from impactsheets.report.naming import MAX_LENGTH, slugify, unique_slugs
 from impactsheets.sources import Row, Table
 from impactsheets.sources.csv import read_csv
 from impactsheets.validation import SEVERITY, validate
 
 Q = load_questionnaire()
+TEMPLATE = load_template("default")
 QUESTIONS = list(Q.questions)
 HEADERS = ["Horodateur"] + [q.header for q in QUESTIONS]
 SETTINGS = settings(deadline=None, max_examples=40,
@@ -107,12 +108,14 @@ TEXT_QUESTIONS = [q.id for q in QUESTIONS if q.type in ("short_text", "long_text
 def test_render_never_raises_on_a_validated_row(overrides: dict[str, Any],
                                                 numbers: dict[str, Any]) -> None:
     from factories import make_table, valid_answers
+    from report_lint import lint
 
     table = make_table([valid_answers(**overrides, **numbers)])
     report = validate(table, Q)
     for response in report.current:
         pdf = render_site(response, Q)
         assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF")
+        assert lint(compose(response, Q, TEMPLATE), pdf) == []  # the report linter (issue 14)
     record("property", name="render_site")
 
 

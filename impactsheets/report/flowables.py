@@ -1,0 +1,148 @@
+"""The report's own drawn pieces: part banners, quotes, the logo, the page-1 summary chart and
+a title whose lines are balanced. Everything is vector, in the template's embedded fonts.
+
+>>> from reportlab.lib.styles import ParagraphStyle
+>>> style = ParagraphStyle("t", fontName="Helvetica", fontSize=22, leading=26)
+>>> text = "Effets sociaux et urbains de la Maison des Communs"
+>>> plain, balanced = Paragraph(text, style), BalancedParagraph(text, style)
+>>> _, _ = plain.wrap(450, 500), balanced.wrap(450, 500)
+>>> [[len(line[1]) for line in p.blPara.lines] for p in (plain, balanced)]  # words per line
+[[8, 1], [5, 4]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.lib import colors
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import Flowable, Paragraph
+
+
+class BalancedParagraph(Paragraph):
+    """A paragraph wrapped in the narrowest width that keeps its number of lines, so its last
+    line is not a lone word."""
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        width, height = super().wrap(available_width, available_height)
+        lines = len(getattr(self.blPara, "lines", ()))
+        if lines < 2:
+            return width, height
+        low, high = available_width / 2, available_width
+        for _ in range(10):
+            middle = (low + high) / 2
+            super().wrap(middle, available_height)
+            if len(self.blPara.lines) > lines:
+                low = middle
+            else:
+                high = middle
+        return super().wrap(high, available_height)
+
+
+class QuoteParagraph(Paragraph):
+    """A paragraph with an accent bar on its left; splits across pages like any paragraph."""
+
+    bar_color: Any = colors.grey
+
+    def draw(self) -> None:
+        self.canv.saveState()
+        self.canv.setFillColor(self.bar_color)
+        x = self.style.leftIndent - self.style.fontSize * 0.8
+        self.canv.rect(x, -2, 2.2, self.height + 1, stroke=0, fill=1)
+        self.canv.restoreState()
+        super().draw()
+
+
+class PartHeader(Flowable):
+    """A coloured band with the part title and, when answered, its intensity as dots."""
+
+    def __init__(self, title: str, intensity: int | None, intensity_max: int, label: str,
+                 family: str, palette: dict[str, Any], size: float) -> None:
+        super().__init__()
+        self.title, self.intensity, self.intensity_max = title, intensity, intensity_max
+        self.label, self.family, self.palette, self.size = label, family, palette, size
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width, self.height = available_width, self.size * 2.6
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c, size, family = self.canv, self.size, self.family
+        c.setFillColor(self.palette["primary"])
+        c.roundRect(0, 0, self.width, self.height, 3, stroke=0, fill=1)
+        c.setFillColor(colors.white)
+        c.setFont(f"{family}-bold", size * 1.35)
+        baseline = self.height / 2 - size * 0.45
+        c.drawString(size, baseline, self.title)
+        if self.intensity is None:  # no empty bar for a part without intensity
+            return
+        radius, gap = size * 0.36, size * 1.0
+        right = self.width - size
+        text = f"{self.intensity}/{self.intensity_max}"
+        x = right - pdfmetrics.stringWidth(text, f"{family}-bold", size) - size * 0.6
+        dots = [x - gap * i - radius for i in range(self.intensity_max)][::-1]
+        c.setFont(family, size * 0.9)  # drawn left to right, so the text reads in order
+        c.drawRightString(dots[0] - radius - size * 0.5, baseline, self.label)
+        c.setFont(f"{family}-bold", size)
+        c.drawRightString(right, baseline, text)
+        c.setStrokeColor(colors.white)
+        c.setLineWidth(1)
+        for i, cx in enumerate(dots):
+            c.setFillColor(self.palette["accent"] if i < self.intensity else self.palette["primary"])
+            c.circle(cx, self.height / 2, radius, stroke=1, fill=1)
+
+
+class Logo(Flowable):
+    """The template's vector logo: overlapping circles, optionally with a monogram."""
+
+    def __init__(self, monogram: str, family: str, palette: dict[str, Any], size: float) -> None:
+        super().__init__()
+        self.monogram, self.family, self.palette = monogram, family, palette
+        self.width = self.height = size
+
+    def draw(self) -> None:
+        c, r = self.canv, self.width / 2
+        c.setFillColor(self.palette["accent"])
+        c.circle(r * 1.2, r * 1.1, r * 0.78, stroke=0, fill=1)
+        c.setFillColor(self.palette["primary"])
+        c.circle(r * 0.85, r * 0.9, r * 0.8, stroke=0, fill=1)
+        if self.monogram:
+            c.setFillColor(colors.white)
+            c.setFont(f"{self.family}-bold", r * 0.55)
+            c.drawCentredString(r * 0.85, r * 0.72, self.monogram)
+
+
+def summary_chart(rows: Sequence[tuple[str, int | None, int, str]], missing: str,
+                  width: float, family: str, palette: dict[str, Any], size: float) -> Drawing:
+    """Page 1's summary: one row per part — its title, its intensity as a bar out of the
+    scale's maximum (no bar when unanswered: the ``missing`` text instead), and its effects.
+
+    ``rows`` are ``(title, intensity or None, maximum, effects text)``.
+    """
+    row_height, bar_height = size * 1.9, size * 0.8
+    label_width = max([pdfmetrics.stringWidth(t, family, size) for t, *_ in rows] + [0])
+    label_width += size
+    right_width = max([pdfmetrics.stringWidth(e, family, size) for *_, e in rows] + [0]) + size
+    bar_width = max(width - label_width - right_width - size * 3, size * 5)
+    drawing = Drawing(width, row_height * len(rows), initialFontName=family)  # not Helvetica
+    for i, (title, level, maximum, effects) in enumerate(rows):
+        y = row_height * (len(rows) - 1 - i) + (row_height - size) / 2
+        drawing.add(String(0, y, title, fontName=family, fontSize=size,
+                           fillColor=palette["text"]))
+        x = label_width
+        if level is None:
+            drawing.add(String(x, y, missing, fontName=family, fontSize=size,
+                               fillColor=palette["muted"]))
+        else:
+            drawing.add(Rect(x, y - size * 0.1, bar_width, bar_height, strokeColor=None,
+                             fillColor=palette["tag_background"]))
+            drawing.add(Rect(x, y - size * 0.1, bar_width * level / maximum, bar_height,
+                             strokeColor=None, fillColor=palette["accent"]))
+            drawing.add(String(x + bar_width + size * 0.5, y, f"{level}/{maximum}",
+                               fontName=f"{family}-bold", fontSize=size,
+                               fillColor=palette["primary"]))
+        drawing.add(String(width, y, effects, fontName=family, fontSize=size,
+                           fillColor=palette["text"], textAnchor="end"))
+    return drawing
