@@ -207,10 +207,9 @@ def test_corrections_list_what_to_fix(questionnaire, default):
                 value="")])
     model = compose(response, questionnaire, default)
     assert model.provisional == "Rapport provisoire\u202f: 2 réponses à corriger"
-    assert [(c.question, c.answer) for c in model.corrections] == [
+    assert [(c.question, c.answer) for c in model.corrections] == [  # errors only
         ("Nombre de nouveaux projets ou actions imprévus", "??"),
-        ("Intensité des effets collectifs", "(sans réponse)"),
-        ("Occasions des échanges", "Au quotidien")]
+        ("Intensité des effets collectifs", "(sans réponse)")]
     assert compose(Response(2, {"site_nom": "A"}), questionnaire, default).corrections == ()
 
 

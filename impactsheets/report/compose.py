@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from impactsheets.network.identity import site_fields
 from impactsheets.questionnaire import Questionnaire
 from impactsheets.report import french
 from impactsheets.report.phrases import Phrases, fill, french_date, keywords, quote_text
@@ -108,14 +109,17 @@ def compose(response: Response, questionnaire: Questionnaire, template: Template
     answers = response.answers
     labels = template.labels
     f = Phrases(answers, questionnaire, template)
-    site = str(answers.get("site_nom") or response.site)
+    fields = site_fields(questionnaire)
+    site = str(answers.get(fields.name or "") or response.site)
     when = response.timestamp
+
+    def said(qid: str | None) -> str:
+        return " ".join(str(answers.get(qid or "") or "").split())
     context = {"site": french.display_name(site),
                "de_site": french.of_name(site, labels["place"]),
                "date": french_date(when) if when else "",
                "errors": french.count_noun(response.errors, "réponse", "réponses"),
-               **{k: " ".join(str(answers.get(k) or "").split()) for k in
-                  ("site_commune", "site_code_postal")}}
+               "site_commune": said(fields.town), "site_code_postal": said(fields.postal_code)}
 
     def label(key: str) -> str | None:
         return fill(labels[key], lambda n, _: context.get(n, ""))
@@ -137,7 +141,7 @@ def compose(response: Response, questionnaire: Questionnaire, template: Template
     return ReportModel(
         title=french.typography(title or site), site=site,
         identity=tuple(french.typography(i.strip()) for i in identity if i and i.strip()),
-        parts=tuple(parts), keywords=keywords(answers.get("mots_cles")),
+        parts=tuple(parts), keywords=keywords(answers.get(fields.keywords or "")),
         provisional=provisional, labels=labels,
         corrections=corrections(response, questionnaire, template) if provisional else (),
         network={k: tuple(v) for k, v in network.lines(response, questionnaire).items()}
@@ -146,9 +150,8 @@ def compose(response: Response, questionnaire: Questionnaire, template: Template
 
 def corrections(response: Response, questionnaire: Questionnaire,
                 template: Template) -> tuple[Correction, ...]:
-    """The answers to correct, from the row's problems about a question (errors first)."""
-    found = [p for p in response.problems if p.question and p.severity in ("error", "warning")]
-    found.sort(key=lambda p: p.severity != "error")
+    """The answers to correct: the row's errors about a question (warnings do not block)."""
+    found = [p for p in response.problems if p.question and p.severity == "error"]
     out = []
     for p in found:
         label = questionnaire.question(p.question).label if p.question in questionnaire.by_id \

@@ -166,7 +166,10 @@ class _Styles:
         return safe_text(french.apostrophes(text), self.covered)
 
     def para(self, text: str, style: ParagraphStyle, cls: type[Paragraph] = Paragraph) -> Paragraph:
-        return cls(escape(self.text(text)).replace("\n", "<br/>"), style)
+        # reportlab breaks lines at a narrow no-break space (not at a no-break space): a lone
+        # "»" or ":" would start a line.
+        text = escape(self.text(text)).replace("\n", "<br/>").replace("\u202f", "\u00a0")
+        return cls(text, style)
 
 
 def _header(model: ReportModel, style: Style, s: _Styles, width: float) -> Table:
