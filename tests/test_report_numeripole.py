@@ -102,11 +102,15 @@ def test_numeripole_reads_in_order(texts):
 
 @pytest.mark.parametrize("template", ["default", "reseau-sud"])
 def test_no_demo_report_has_a_defect(example_validation, questionnaire, template):
+    from impactsheets.network.comparison import network_comparison
+
     loaded = load_template(template)
-    assert len(example_validation.current) == 13
+    network = network_comparison(example_validation, questionnaire, loaded)  # as the demo does
+    assert network is not None and len(example_validation.current) == 13
     for response in example_validation.current:
-        model = compose(response, questionnaire, loaded)
-        assert lint(model, to_pdf(model, loaded)) == [], response.site
+        for compared in (network, None):
+            model = compose(response, questionnaire, loaded, compared)
+            assert lint(model, to_pdf(model, loaded)) == [], response.site
 
 
 def test_no_empty_topic_heading(example_validation, questionnaire):

@@ -122,6 +122,7 @@ def comparison_box(title: str, lines: tuple[str, ...], s: Any) -> Any:
                              textColor=s.colors["primary"])
     box = Table([[[s.para(title, heading), *(s.para(line, small) for line in lines)]]])
     box.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), s.colors["quote_background"]),
+                             ("FONTNAME", (0, 0), (-1, -1), s.family),  # no unembedded Helvetica
                              ("LINEBEFORE", (0, 0), (0, -1), 2.2, s.colors["primary"]),
                              ("LEFTPADDING", (0, 0), (-1, -1), 8),
                              ("TOPPADDING", (0, 0), (-1, -1), 5),
