@@ -224,8 +224,12 @@ def test_dry_run_writes_previews_and_records_nothing(tmp_path: Path) -> None:
     sink = Sink()
     with SmtpServer(sink):
         config = make_config(tmp_path, sink.port)
+        stale = tmp_path / "out" / "emails-preview" / "0099-old-report.eml"
+        stale.parent.mkdir(parents=True)
+        stale.write_bytes(b"an earlier preview")
         result, summary = sync_then_notify(config, "--dry-run")
         assert result.exit_code == 0, result.output
+        assert not stale.exists()
         assert not sink.received
         previews = sorted((tmp_path / "out" / "emails-preview").glob("*.eml"))
         assert len(previews) == 12 and summary is not None and summary["sent"] == 12

@@ -189,3 +189,32 @@ def test_a_bad_notify_section_is_a_configuration_error(tmp_path: Path) -> None:
 ])
 def test_valid_address(address: str, ok: bool) -> None:
     assert valid_address(address) is ok
+
+
+def test_the_ledger_decides_when_to_write_again() -> None:
+    from datetime import timedelta
+
+    from impactsheets.notify.ledger import Ledger, Policy, now
+    from impactsheets.state import StateStore
+
+    ledger = Ledger(StateStore(Path(":memory:")).connection)
+    policy = Policy(timedelta(days=7), max_attempts=2)
+    later = now() + timedelta(days=8)
+    ledger.sending("k", "Arsenal", "a@b.fr", "corrections", "f1", 0, "<1@x>")
+    ledger.finish("k", "sent")
+    assert ledger.decide("k", "corrections", "f1", policy).action == "unchanged"
+    assert ledger.decide("k", "corrections", "f2", policy).action == "too-soon"
+    assert ledger.decide("k", "corrections", "f2", policy, later).action == "send"
+    assert ledger.decide("k", "report", "r1", policy).action == "send"  # kind changed
+    ledger.sending("k", "Arsenal", "a@b.fr", "report", "r1", 0, "<2@x>")
+    ledger.finish("k", "failed", "550 unknown")
+    assert ledger.decide("k", "report", "r1", policy).attempts == 1
+    ledger.sending("k", "Arsenal", "a@b.fr", "report", "r1", 1, "<3@x>")
+    ledger.finish("k", "failed", "550 unknown")
+    assert ledger.decide("k", "report", "r1", policy).action == "gave-up"
+    assert ledger.decide("k", "report", "r2", policy).action == "send"  # the answers changed
+    ledger.sending("k", "Arsenal", "a@b.fr", "report", "r2", 0, "<4@x>")  # then killed
+    assert [r.site for r in ledger.settle_interrupted()] == ["Arsenal"]
+    assert ledger.decide("k", "report", "r2", policy).action == "unconfirmed"
+    record = ledger.get("k")
+    assert record is not None and (record.status, record.sent_fingerprint) == ("uncertain", "f1")

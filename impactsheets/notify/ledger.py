@@ -9,7 +9,8 @@ A message is marked ``sending`` (committed) *before* it is handed to the mail se
 next run cannot know whether the server got it, so it marks it ``uncertain`` and does **not**
 send it again (at most once): it is listed in the summary for a person to check, and the
 site is written to again only when its answers or problems change. The window is the time
-the server takes to answer the end of one message.
+the server takes to answer the end of one message. The marks are written with SQLite's
+``synchronous=FULL``, so not even a power cut loses one.
 
 >>> from pathlib import Path
 >>> from impactsheets.state import StateStore
@@ -97,6 +98,9 @@ class Ledger:
         self.read_only = read_only
         if not read_only:
             connection.executescript(_SCHEMA)
+            # Each mark is on disk before the message leaves: even a power cut cannot forget
+            # a "sending" (the sync's own commits can be cheaper, NORMAL: see state.py).
+            connection.execute("PRAGMA synchronous=FULL")
 
     def get(self, key: str) -> Record | None:
         try:

@@ -43,6 +43,8 @@ class PreviewSender:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.written: list[Path] = []
+        for old in folder.glob("*.eml"):  # the previews of an earlier dry run
+            old.unlink()
 
     def send(self, message: EmailMessage, name: str) -> None:
         path = atomic_write(self.folder / f"{name}.eml", message.as_bytes(policy=SMTP), 0o600)
