@@ -257,7 +257,11 @@ def _story(model: ReportModel, style: Style, s: _Styles, width: float) -> list[F
         if model.network.get(part.id):
             from impactsheets.network.comparison import comparison_box
 
-            story.append(comparison_box(model.network_title, model.network[part.id], s))
+            # Kept with the part's last text: never alone on a page of its own.
+            box = comparison_box(model.network_title, model.network[part.id], s)
+            last = story.pop()
+            story.append(KeepTogether([*getattr(last, "_content", [last]),
+                                       *getattr(box, "_content", [box])]))
     if model.corrections:
         story += _corrections(model, s, width)
     return story
