@@ -17,11 +17,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
 
-from impactsheets.errors import QuestionnaireError
-from impactsheets.resources import data_path
-from impactsheets.yamlfile import LineMapping, YamlError, load_yaml
+from impactsheets.site_identity import SiteIdentity
 
 TYPES = (
     "short_text", "long_text", "integer", "decimal", "single_choice",
@@ -29,17 +26,6 @@ TYPES = (
 )
 CHOICE_TYPES = ("single_choice", "multiple_choice")
 YES_NO_CHOICES = (("oui", "Oui"), ("non", "Non"))
-
-_TOP_KEYS = {"id", "title", "version", "language", "site_key", "timestamp", "parts",
-             "choice_lists", "questions", "form"}
-_QUESTION_KEYS = {"id", "header", "aliases", "label", "type", "required", "topic", "choices",
-                  "allow_other", "min", "max", "max_length", "pattern", "pattern_hint",
-                  "required_when", "asked_when", "entry_id"}
-_CHOICE_KEYS = {"value", "label", "report", "aliases", "exclusive"}
-_CONDITION_KEYS = {"question", "equals", "any_of", "answered", "at_least"}
-_PART_KEYS = {"id", "title", "intensity", "topics"}
-_TOPIC_KEYS = {"id", "title"}
-_FORM_KEYS = {"id", "url"}
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
 _SPACES = re.compile(r"\s+")
@@ -102,6 +88,7 @@ class Question:
     required_when: Condition | None = None
     asked_when: Condition | None = None
     entry_id: int | None = None  # the Google Form's ``entry.N`` id, for prefilled links
+    description: str = ""
     line: int = 0
 
     @property
@@ -147,9 +134,12 @@ class Questionnaire:
     title: str
     version: str
     questions: list[Question]
-    site_key: tuple[str, ...]
+    site: SiteIdentity
     timestamp_headers: tuple[str, ...]
     parts: tuple[Part, ...] = ()
+    language: str = "fr"
+    locale: str | None = None
+    template: str | None = None
     form: FormRef | None = None
     path: str = ""
     fingerprint_text: str = field(default="", repr=False)
@@ -163,106 +153,6 @@ class Questionnaire:
         return self.by_id[question_id]
 
 
-class _Builder:
-    """Turns the parsed YAML into the model, raising errors that name file and line."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-
-    def fail(self, line: int, problem: str) -> QuestionnaireError:
-        return QuestionnaireError(f"{self.path}, line {line}: {problem}")
-
-    def mapping(self, node: Any, where: str, line: int, allowed: set[str]) -> LineMapping:
-        if not isinstance(node, LineMapping):
-            raise self.fail(line, f"{where} must be a mapping of keys to values")
-        for key in node:
-            if key not in allowed:
-                raise self.fail(
-                    node.line_of(key),
-                    f"unknown key {key!r} in {where} (allowed: {', '.join(sorted(allowed))})",
-                )
-        return node
-
-    def text(self, node: LineMapping, key: str, where: str, required: bool = True) -> str:
-        value = node.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                raise self.fail(node.line_of(key), f"{where} needs a non-empty {key!r}")
-            return ""
-        if not isinstance(value, str | int | float):
-            raise self.fail(node.line_of(key), f"{where}: {key!r} must be text")
-        return str(value)
-
-    def strings(self, node: LineMapping, key: str, where: str) -> tuple[str, ...]:
-        value = node.get(key, [])
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
-            raise self.fail(node.line_of(key), f"{where}: {key!r} must be a list of text")
-        return tuple(str(v) for v in value)
-
-    def number(self, node: LineMapping, key: str, where: str) -> float | None:
-        value = node.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(node.line_of(key), f"{where}: {key!r} must be a number")
-        return value
-
-    def flag(self, node: LineMapping, key: str, where: str) -> bool:
-        value = node.get(key, False)
-        if not isinstance(value, bool):
-            raise self.fail(node.line_of(key), f"{where}: {key!r} must be true or false")
-        return value
-
-    def choices(self, node: Any, where: str, line: int) -> tuple[Choice, ...]:
-        if not isinstance(node, list) or not node:
-            raise self.fail(line, f"{where}: choices must be a non-empty list")
-        result, seen = [], set()
-        names: dict[str, str] = {}
-        for item in node:
-            item = self.mapping(item, f"a choice of {where}", line, _CHOICE_KEYS)
-            value = self.text(item, "value", f"a choice of {where}")
-            if value in seen:
-                raise self.fail(item.line, f"{where}: duplicate choice value {value!r}")
-            seen.add(value)
-            label = self.text(item, "label", f"choice {value!r} of {where}")
-            aliases = self.strings(item, "aliases", f"choice {value!r}")
-            for text in (label, *aliases):  # an old wording must name one choice only
-                if names.setdefault(normalize_label(text), value) != value:
-                    raise self.fail(item.line, f"{where}: {text!r} names both choice "
-                                               f"{names[normalize_label(text)]!r} and {value!r}")
-            result.append(Choice(
-                value=value,
-                label=label,
-                report=self.text(item, "report", where, required=False) or label,
-                aliases=aliases,
-                exclusive=self.flag(item, "exclusive", f"choice {value!r}"),
-            ))
-        return tuple(result)
-
-    def condition(self, node: LineMapping, key: str, where: str) -> Condition | None:
-        raw = node.get(key)
-        if raw is None:
-            return None
-        line = node.line_of(key)
-        cond = self.mapping(raw, f"{key} of {where}", line, _CONDITION_KEYS)
-        question = self.text(cond, "question", f"{key} of {where}")
-        tests = [k for k in ("equals", "any_of", "answered", "at_least") if k in cond]
-        if len(tests) != 1:
-            raise self.fail(line, f"{key} of {where} needs exactly one of equals, any_of, "
-                                  "answered, at_least")
-        if "equals" in cond:
-            values: tuple[str, ...] = (self.text(cond, "equals", key),)
-        else:
-            values = self.strings(cond, "any_of", key) if "any_of" in cond else ()
-        return Condition(
-            question=question,
-            values=values,
-            answered=self.flag(cond, "answered", key) if "answered" in cond else False,
-            at_least=self.number(cond, "at_least", key),
-        )
-
 
 def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
     """Load and check a questionnaire definition (the bundled default when ``path`` is None).
@@ -272,192 +162,6 @@ def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
     ...
     impactsheets.errors.QuestionnaireError: nope.yaml: cannot read the questionnaire (file not found)
     """
-    file = Path(path) if path is not None else data_path("config", "questionnaire.yaml")
-    name = str(path) if path is not None else str(file)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise QuestionnaireError(f"{name}: cannot read the questionnaire (file not found)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise QuestionnaireError(f"{name}: cannot read the questionnaire ({exc})") from None
-    try:
-        raw = load_yaml(text, name)
-    except YamlError as exc:
-        raise QuestionnaireError(f"{name}, line {exc.line}: YAML syntax error: {exc.problem}") from None
-    questionnaire = _build(raw, _Builder(name))
-    questionnaire.path = name
-    questionnaire.fingerprint_text = text
-    return questionnaire
+    from impactsheets.questionnaire_loader import load  # the loader imports this model
 
-
-def _build(raw: Any, b: _Builder) -> Questionnaire:
-    top = b.mapping(raw, "the questionnaire", 1, _TOP_KEYS)
-    lists_node = top.get("choice_lists") or LineMapping()
-    if not isinstance(lists_node, LineMapping):
-        raise b.fail(top.line_of("choice_lists"), "choice_lists must be a mapping")
-    lists = {name: b.choices(items, f"choice list {name!r}", lists_node.line_of(name))
-             for name, items in lists_node.items()}
-    questions_node = top.get("questions")
-    if not isinstance(questions_node, list) or not questions_node:
-        raise b.fail(top.line_of("questions"), "'questions' must be a non-empty list")
-
-    questions: list[Question] = []
-    ids: dict[str, int] = {}
-    headers: dict[str, tuple[str, int]] = {}
-    for item in questions_node:
-        question = _question(item, b, lists, top.line_of("questions"))
-        if question.id in ids:
-            raise b.fail(question.line, f"duplicate question id {question.id!r} "
-                                        f"(first at line {ids[question.id]})")
-        ids[question.id] = question.line
-        for header in question.headers:
-            key = normalize_label(header)
-            if key in headers:
-                other, line = headers[key]
-                raise b.fail(question.line, f"duplicate header {header!r}: already used by "
-                                            f"question {other!r} (line {line})")
-            headers[key] = (question.id, question.line)
-        questions.append(question)
-
-    by_id = {q.id: q for q in questions}
-    for question in questions:
-        for cond in (question.required_when, question.asked_when):
-            if cond is not None:
-                _check_condition(cond, question, by_id, b)
-
-    timestamp = b.mapping(top.get("timestamp") or LineMapping(), "timestamp",
-                          top.line_of("timestamp"), {"header", "aliases"})
-    ts_headers = (b.text(timestamp, "header", "timestamp", required=False) or "Horodateur",
-                  *b.strings(timestamp, "aliases", "timestamp"))
-    site_key = b.strings(top, "site_key", "the questionnaire")
-    for qid in site_key:
-        if qid not in by_id:
-            raise b.fail(top.line_of("site_key"), f"site_key names unknown question {qid!r}")
-    return Questionnaire(
-        id=b.text(top, "id", "the questionnaire"),
-        title=b.text(top, "title", "the questionnaire", required=False),
-        version=b.text(top, "version", "the questionnaire", required=False) or "1",
-        questions=questions,
-        site_key=site_key,
-        timestamp_headers=ts_headers,
-        parts=_parts(top, b, by_id),
-        form=_form(top, b),
-    )
-
-
-def _form(top: LineMapping, b: _Builder) -> FormRef | None:
-    """The optional ``form: {id, url}`` section."""
-    if "form" not in top:
-        return None
-    node = b.mapping(top["form"], "form", top.line_of("form"), _FORM_KEYS)
-    form = FormRef(b.text(node, "id", "form", required=False),
-                   b.text(node, "url", "form", required=False))
-    if not (form.id or form.url):
-        raise b.fail(node.line, "form needs an 'id' or a 'url'")
-    if form.url and not form.url.startswith("https://"):
-        raise b.fail(node.line_of("url"), "form: 'url' must start with https://")
-    return form
-
-
-def _question(item: Any, b: _Builder, lists: dict[str, tuple[Choice, ...]], line: int) -> Question:
-    named = isinstance(item, LineMapping) and isinstance(item.get("id"), str)
-    where = f"question {item['id']!r}" if named else "a question"
-    node = b.mapping(item, where, line, _QUESTION_KEYS)
-    qid = b.text(node, "id", where)
-    qtype = b.text(node, "type", where)
-    if qtype not in TYPES:
-        raise b.fail(node.line_of("type"), f"{where}: unknown type {qtype!r} "
-                                           f"(known: {', '.join(TYPES)})")
-    choices: tuple[Choice, ...] = ()
-    if qtype in CHOICE_TYPES:
-        raw = node.get("choices")
-        if isinstance(raw, str):
-            if raw not in lists:
-                raise b.fail(node.line_of("choices"), f"{where}: unknown choice list {raw!r}")
-            choices = lists[raw]
-        else:
-            choices = b.choices(raw, where, node.line_of("choices"))
-    elif "choices" in node:
-        raise b.fail(node.line_of("choices"), f"{where}: a {qtype} question takes no choices")
-    elif qtype == "yes_no":
-        choices = tuple(Choice(v, label, label.lower()) for v, label in YES_NO_CHOICES)
-    pattern = None
-    if "pattern" in node:
-        try:
-            pattern = re.compile(b.text(node, "pattern", where))
-        except re.error as exc:
-            raise b.fail(node.line_of("pattern"), f"{where}: invalid pattern ({exc})") from None
-    low, high = b.number(node, "min", where), b.number(node, "max", where)
-    if qtype == "scale":
-        low, high = (1 if low is None else low), (5 if high is None else high)
-    if low is not None and high is not None and low > high:
-        raise b.fail(node.line_of("min"), f"{where}: min ({low}) is greater than max ({high})")
-    max_length = b.number(node, "max_length", where)
-    entry_id = node.get("entry_id")
-    if entry_id is not None and (isinstance(entry_id, bool) or not isinstance(entry_id, int)
-                                 or entry_id <= 0):
-        raise b.fail(node.line_of("entry_id"), f"{where}: 'entry_id' must be a whole number "
-                                               "(the N of the form's entry.N)")
-    return Question(
-        id=qid,
-        header=b.text(node, "header", where),
-        label=b.text(node, "label", where, required=False) or b.text(node, "header", where),
-        type=qtype,
-        required=b.flag(node, "required", where),
-        aliases=b.strings(node, "aliases", where),
-        topic=b.text(node, "topic", where, required=False) or None,
-        choices=choices,
-        allow_other=b.flag(node, "allow_other", where),
-        min=low,
-        max=high,
-        max_length=int(max_length) if max_length is not None else None,
-        pattern=pattern,
-        pattern_hint=b.text(node, "pattern_hint", where, required=False),
-        required_when=b.condition(node, "required_when", where),
-        asked_when=b.condition(node, "asked_when", where),
-        entry_id=entry_id,
-        line=node.line,
-    )
-
-
-def _check_condition(cond: Condition, question: Question, by_id: dict[str, Question],
-                     b: _Builder) -> None:
-    target = by_id.get(cond.question)
-    if target is None:
-        raise b.fail(question.line, f"question {question.id!r}: condition names unknown "
-                                    f"question {cond.question!r}")
-    if target.id == question.id:
-        raise b.fail(question.line, f"question {question.id!r}: condition names itself")
-    known = {c.value for c in target.choices}
-    for value in cond.values:
-        if value not in known:
-            raise b.fail(question.line, f"question {question.id!r}: condition value {value!r} "
-                                        f"is not a choice of {target.id!r}")
-    if cond.at_least is not None and target.type not in ("integer", "decimal", "scale"):
-        raise b.fail(question.line, f"question {question.id!r}: at_least needs a numeric "
-                                    f"question, {target.id!r} is {target.type}")
-
-
-def _parts(top: LineMapping, b: _Builder, by_id: dict[str, Question]) -> tuple[Part, ...]:
-    raw = top.get("parts") or []
-    if not isinstance(raw, list):
-        raise b.fail(top.line_of("parts"), "'parts' must be a list")
-    parts, topic_ids = [], set()
-    for item in raw:
-        node = b.mapping(item, "a part", top.line_of("parts"), _PART_KEYS)
-        pid = b.text(node, "id", "a part")
-        intensity = b.text(node, "intensity", f"part {pid!r}", required=False) or None
-        if intensity and intensity not in by_id:
-            raise b.fail(node.line_of("intensity"), f"part {pid!r}: unknown question {intensity!r}")
-        topics = []
-        for t in node.get("topics") or []:
-            tnode = b.mapping(t, f"a topic of part {pid!r}", node.line, _TOPIC_KEYS)
-            topic = Topic(b.text(tnode, "id", "a topic"), b.text(tnode, "title", "a topic"))
-            topic_ids.add(topic.id)
-            topics.append(topic)
-        parts.append(Part(pid, b.text(node, "title", f"part {pid!r}"), intensity, tuple(topics)))
-    for question in by_id.values():
-        if question.topic and parts and question.topic not in topic_ids:
-            raise b.fail(question.line, f"question {question.id!r}: unknown topic "
-                                        f"{question.topic!r}")
-    return tuple(parts)
+    return load(path)

@@ -36,8 +36,8 @@ from impactsheets.network.comparison import Comparison, comparison_from
 from impactsheets.network.stats import network_stats
 from impactsheets.network.wording import load_wording
 from impactsheets.pipeline import write_json
-from impactsheets.questionnaire import Questionnaire, load_questionnaire, normalize_label
-from impactsheets.report.naming import unique_slugs
+from impactsheets.questionnaire import Questionnaire, load_questionnaire
+from impactsheets.report.naming import site_slugs
 from impactsheets.report.parallel import render_many
 from impactsheets.report.template import Template, load_template
 from impactsheets.sheet import ResponseSheet, open_sheet
@@ -89,8 +89,8 @@ class RunSummary:
 
 def site_key(response: Response, questionnaire: Questionnaire) -> str:
     """The state key of a site: its normalised identity answers, else its row."""
-    parts = [normalize_label(str(response.answers.get(q, ""))) for q in questionnaire.site_key]
-    return "|".join(parts) if all(parts) else f"row:{response.row}"
+    key = questionnaire.site.key_of(response.answers)
+    return "|".join(key) if key is not None else f"row:{response.row}"
 
 
 def _answers_json(response: Response) -> dict[str, Any]:
@@ -116,7 +116,7 @@ def _plan(responses: list[Response], questionnaire: Questionnaire, versions: str
           network: Comparison | None = None) -> tuple[list[_Plan], list[_Plan]]:
     """Split current responses into (to render, unchanged). A report comparing its site with
     the network changes when the figures it prints change."""
-    slugs = unique_slugs((r.site, str(r.answers.get("site_code_postal", ""))) for r in responses)
+    slugs = site_slugs(responses, questionnaire)
     todo: list[_Plan] = []
     unchanged: list[_Plan] = []
     for response, slug in zip(responses, slugs, strict=True):

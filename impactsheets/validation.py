@@ -97,11 +97,12 @@ class Response(_Counts):
     problems: list[Problem] = field(default_factory=list)
     timestamp: datetime | None = None
     superseded_by: int | None = None
+    name: str = ""  # set from the questionnaire's ``site:`` block
 
     @property
     def site(self) -> str:
-        name = self.answers.get("site_nom")
-        return str(name) if name else f"ligne {self.row}"
+        """The respondent's display name ("ligne N" when unnamed)."""
+        return self.name or f"ligne {self.row}"
 
     @property
     def status(self) -> str:
@@ -243,7 +244,7 @@ class _Validator:
                 # A missing optional question only weakens the reports: a warning.
                 self.problems.append(self._problem(
                     "missing-column", question=question,
-                    severity=ERROR if question.required or question.id in self.q.site_key
+                    severity=ERROR if question.required or question.id in self.q.site.key
                     else WARNING))
 
     def condition_holds(self, cond: Condition, answers: dict[str, Answer]) -> bool | None:
@@ -321,7 +322,8 @@ class _Validator:
             timestamp = parse_date(cells[self.timestamp_column]) if self.timestamp_column < len(
                 cells) and cell_text(cells[self.timestamp_column]) else None
         problems.sort(key=lambda p: p.column or 0)
-        return Response(number, answers, problems, timestamp)
+        return Response(number, answers, problems, timestamp,
+                        name=self.q.site.name_of(answers, number))
 
     def _has_other_content(self, cells: list[Any]) -> bool:
         used = set(self.columns.values())
@@ -332,8 +334,8 @@ class _Validator:
     def mark_duplicates(self, responses: list[Response]) -> None:
         groups: dict[tuple[str, ...], list[Response]] = defaultdict(list)
         for response in responses:
-            key = tuple(normalize_label(str(response.answers.get(k, ""))) for k in self.q.site_key)
-            if all(key):
+            key = self.q.site.key_of(response.answers)
+            if key is not None:
                 groups[key].append(response)
         for group in groups.values():
             if len(group) < 2:
@@ -342,7 +344,7 @@ class _Validator:
             for response in group:
                 if response is not latest:
                     response.superseded_by = latest.row
-                    name_column = self.columns.get(self.q.site_key[0])
+                    name_column = self.columns.get(self.q.site.key[0])
                     response.problems.append(self._problem(
                         "duplicate-site", response.row, name_column, None, None,
                         site=latest.site, other_row=latest.row))

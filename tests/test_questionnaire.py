@@ -20,7 +20,8 @@ DOMAIN_TOPICS = ["lien_social", "sante", "insertion", "capacite", "solidarite", 
 def test_default_definition_covers_the_domain() -> None:
     q = load_questionnaire()
     assert [t.id for p in q.parts for t in p.topics] == DOMAIN_TOPICS
-    assert q.site_key == ("site_nom", "site_code_postal")
+    assert q.site.key == ("site_nom", "site_code_postal")
+    assert (q.site.name, q.site.town, q.site.keywords) == ("site_nom", "site_commune", "mots_cles")
     for topic in DOMAIN_TOPICS:
         assert any(question.topic == topic for question in q.questions), topic
     types = {question.type for question in q.questions}

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from impactsheets.files import atomic_write
 from impactsheets.questionnaire import Questionnaire
 from impactsheets.report.compose import ReportModel, compose
-from impactsheets.report.naming import slugify, unique_slugs
+from impactsheets.report.naming import site_slugs, slugify
 from impactsheets.report.template import Template, load_template
 
 if TYPE_CHECKING:  # validation imports report.french: no import cycle at run time
@@ -64,8 +64,7 @@ def render_reports(report: ValidationReport, questionnaire: Questionnaire, out_d
     wanted = {s.casefold().strip() for s in sites} if sites is not None else None
     responses = [r for r in report.current
                  if wanted is None or r.site.casefold().strip() in wanted]
-    slugs = unique_slugs((r.site, str(r.answers.get("site_code_postal") or ""))
-                         for r in report.current)
+    slugs = site_slugs(report.current, questionnaire)
     slug_of = {id(r): slug for r, slug in zip(report.current, slugs, strict=True)}
     folder = Path(out_dir) / "reports"
     folder.mkdir(parents=True, exist_ok=True)

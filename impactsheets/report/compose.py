@@ -110,7 +110,7 @@ def compose(response: Response, questionnaire: Questionnaire, template: Template
     labels = template.labels
     f = Phrases(answers, questionnaire, template)
     fields = site_fields(questionnaire)
-    site = str(answers.get(fields.name or "") or response.site)
+    site = questionnaire.site.name_of(answers, response.row)
     when = response.timestamp
 
     def said(qid: str | None) -> str:
@@ -119,7 +119,8 @@ def compose(response: Response, questionnaire: Questionnaire, template: Template
                "de_site": french.of_name(site, labels["place"]),
                "date": french_date(when) if when else "",
                "errors": french.count_noun(response.errors, "réponse", "réponses"),
-               "site_commune": said(fields.town), "site_code_postal": said(fields.postal_code)}
+               "site_commune": said(fields.town), "site_code_postal": said(fields.postal_code),
+               "town": said(fields.town), "postal_code": said(fields.postal_code)}
 
     def label(key: str) -> str | None:
         return fill(labels[key], lambda n, _: context.get(n, ""))

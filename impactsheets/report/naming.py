@@ -1,35 +1,56 @@
 """Safe, unique PDF file names for site reports, built from the site name only.
 
+Names in any script become readable ASCII (python-slugify transliterates them); a name made
+only of symbols (emoji) is spelt with their Unicode names.
+
 >>> slugify("Numéripôle (Le)"), slugify("../../etc/passwd"), slugify("CON")
 ('numeripole-le', 'etc-passwd', 'con-site')
+>>> slugify("北京咖啡"), slugify("مقهى الحي"), slugify("Ελληνικό"), slugify("🎉")
+('bei-jing-ka-pei', 'mqh-lhy', 'elleniko', 'party-popper')
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from slugify import slugify as _transliterate
+
+if TYPE_CHECKING:
+    from impactsheets.questionnaire import Questionnaire
+    from impactsheets.validation import Response
 
 MAX_LENGTH = 80
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
              *(f"lpt{i}" for i in range(10))}
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o",
-                            "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d"})
 
 
 def slugify(name: str, fallback: str = "site") -> str:
     """ASCII, lowercase, hyphen-separated, at most 80 characters, never empty or reserved.
 
-    >>> slugify("L'Usine à Projets"), slugify("🎉"), slugify("a" * 100) == "a" * 80
-    ('l-usine-a-projets', 'site', True)
+    >>> slugify("L'Usine à Projets"), slugify("Œuvre"), slugify(""), slugify("a" * 100) == "a" * 80
+    ('l-usine-a-projets', 'oeuvre', 'site', True)
     """
-    text = unicodedata.normalize("NFKD", name.translate(_LIGATURES))
-    text = text.encode("ascii", "ignore").decode().lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    slug = _ascii(name)
+    if not slug:  # only symbols: spell them ("🎉" -> "party-popper"), punctuation stays out
+        slug = _ascii(" ".join(unicodedata.name(c, "") for c in name
+                               if unicodedata.category(c) == "So"))
     slug = slug[:MAX_LENGTH].rstrip("-") or fallback
     if slug in _RESERVED:
         slug = f"{slug}-{fallback}"
     return slug
+
+
+def _ascii(text: str) -> str:
+    visible = "".join(c for c in text if unicodedata.category(c) != "Cf")  # zero-width, bidi
+    return str(_transliterate(visible, max_length=MAX_LENGTH + 20))
+
+
+def site_slugs(responses: Sequence[Response], questionnaire: Questionnaire) -> list[str]:
+    """The unique slug of each response, in order (its name, plus its postal code on clashes)."""
+    site = questionnaire.site
+    return unique_slugs((r.site, site.answer(r.answers, "postal_code")) for r in responses)
 
 
 def unique_slugs(sites: Iterable[tuple[str, str]]) -> list[str]:
