@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from impactsheets.locales import read_datetime, read_number
 from impactsheets.questionnaire import Question, normalize_label
 from impactsheets.sources import Cell
 
@@ -47,11 +48,7 @@ Answer = str | int | float | bool | date | datetime | Selection
 _EXPECTED = {"integer": "un nombre entier (par exemple 6)",
              "scale": "un nombre entier de 1 à 5",
              "decimal": "un nombre (par exemple 12,5)"}
-_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
-_THOUSANDS = re.compile(r"(?<=\d)[\s\u00a0\u202f'](?=\d{3}\b)")
 _EMAIL = re.compile(r"^[^@\s,;<>()\[\]]+@[^@\s,;<>()\[\]]+\.[A-Za-z]{2,}$")
-_DATE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S",
-                 "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%m/%d/%Y %H:%M:%S")
 _SHEETS_EPOCH = datetime(1899, 12, 30)
 _YES = {"oui", "yes", "true", "vrai", "o", "y"}
 _NO = {"non", "no", "false", "faux", "n"}
@@ -76,27 +73,28 @@ def cell_text(cell: Cell) -> str:
     return str(cell).strip()
 
 
-def parse_number(cell: Cell) -> float | None:
-    """A number from a cell, accepting the French decimal comma and spaced thousands.
+def parse_number(cell: Cell, locale: str | None = None) -> float | None:
+    """A number from a cell, in French or English style (see :func:`~impactsheets.locales.read_number`).
 
-    >>> parse_number("6,5"), parse_number("1 234"), parse_number("6 projets")
-    (6.5, 1234.0, None)
+    >>> parse_number("6,5"), parse_number("1 234"), parse_number("6 projets"), parse_number(7)
+    (6.5, 1234.0, None, 7.0)
     """
     if isinstance(cell, bool):
         return None
     if isinstance(cell, int | float):
         return float(cell)
-    text = _THOUSANDS.sub("", str(cell).strip())
-    if not _NUMBER.match(text):
-        return None
-    return float(text.replace(",", "."))
+    return read_number(str(cell), locale)
 
 
-def parse_date(cell: Cell) -> datetime | None:
-    """A date/time from a cell: ``dd/mm/yyyy[ hh:mm:ss]``, ISO, a datetime, a Sheets serial.
+def parse_date(cell: Cell, locale: str | None = None) -> datetime | str | None:
+    """A date/time from a cell: a datetime, a Sheets serial, or a text in ``locale``'s order.
 
-    >>> parse_date("05/03/2026 14:02:11")
-    datetime.datetime(2026, 3, 5, 14, 2, 11)
+    A text whose day order cannot be known returns :data:`~impactsheets.locales.AMBIGUOUS`.
+
+    >>> parse_date("25/03/2026 14:02:11"), parse_date("05/03/2026", "fr_FR")
+    (datetime.datetime(2026, 3, 25, 14, 2, 11), datetime.datetime(2026, 3, 5, 0, 0))
+    >>> parse_date("05/03/2026")
+    'ambiguous'
     """
     if isinstance(cell, datetime):
         return cell
@@ -106,13 +104,7 @@ def parse_date(cell: Cell) -> datetime | None:
         if 1 <= cell <= 2958465:  # Sheets serial numbers: days since 1899-12-30
             return _SHEETS_EPOCH + timedelta(days=float(cell))
         return None
-    text = str(cell).strip()
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-    return None
+    return read_datetime(str(cell), locale)
 
 
 class ChoiceMatcher:
@@ -171,7 +163,7 @@ def _choices_hint(question: Question) -> str:
     return " ; ".join(f"« {c.label} »" for c in question.choices)
 
 
-def _text(cell: Cell, q: Question, m: ChoiceMatcher | None) -> Answer | Rejection:
+def _text(cell: Cell, q: Question, m: ChoiceMatcher | None, locale: str | None) -> Answer | Rejection:
     text = cell_text(cell)
     if q.max_length is not None and len(text) > q.max_length:
         return Rejection("too-long", {"length": len(text), "max_length": q.max_length},
@@ -181,8 +173,8 @@ def _text(cell: Cell, q: Question, m: ChoiceMatcher | None) -> Answer | Rejectio
     return text
 
 
-def _number(cell: Cell, q: Question, m: ChoiceMatcher | None) -> Answer | Rejection:
-    number = parse_number(cell)
+def _number(cell: Cell, q: Question, m: ChoiceMatcher | None, locale: str | None) -> Answer | Rejection:
+    number = parse_number(cell, locale)
     if number is None or (q.type != "decimal" and not number.is_integer()):
         return Rejection("not-a-number", {"expected": _EXPECTED[q.type]})
     if (q.min is not None and number < q.min) or (q.max is not None and number > q.max):
@@ -192,19 +184,19 @@ def _number(cell: Cell, q: Question, m: ChoiceMatcher | None) -> Answer | Reject
     return number if q.type == "decimal" else int(number)
 
 
-def _email(cell: Cell, q: Question, m: ChoiceMatcher | None) -> Answer | Rejection:
+def _email(cell: Cell, q: Question, m: ChoiceMatcher | None, locale: str | None) -> Answer | Rejection:
     text = cell_text(cell)
     return text if _EMAIL.match(text) else Rejection("invalid-email")
 
 
-def _date(cell: Cell, q: Question, m: ChoiceMatcher | None) -> Answer | Rejection:
-    parsed = parse_date(cell)
-    if parsed is None:
+def _date(cell: Cell, q: Question, m: ChoiceMatcher | None, locale: str | None) -> Answer | Rejection:
+    parsed = parse_date(cell, locale)
+    if not isinstance(parsed, datetime):
         return Rejection("invalid-date")
     return parsed
 
 
-def _yes_no(cell: Cell, q: Question, m: ChoiceMatcher | None) -> Answer | Rejection:
+def _yes_no(cell: Cell, q: Question, m: ChoiceMatcher | None, locale: str | None) -> Answer | Rejection:
     if isinstance(cell, bool):
         return Selection(("oui" if cell else "non",))
     text = normalize_label(cell_text(cell))
@@ -215,7 +207,7 @@ def _yes_no(cell: Cell, q: Question, m: ChoiceMatcher | None) -> Answer | Reject
     return Rejection("unknown-choice", {"choices": "« Oui » ; « Non »"})
 
 
-def _single(cell: Cell, q: Question, m: ChoiceMatcher | None) -> Answer | Rejection:
+def _single(cell: Cell, q: Question, m: ChoiceMatcher | None, locale: str | None) -> Answer | Rejection:
     assert m is not None
     text = cell_text(cell)
     value = m.single(text)
@@ -226,7 +218,7 @@ def _single(cell: Cell, q: Question, m: ChoiceMatcher | None) -> Answer | Reject
     return Rejection("unknown-choice", {"choices": _choices_hint(q)})
 
 
-def _multiple(cell: Cell, q: Question, m: ChoiceMatcher | None) -> Answer | Rejection:
+def _multiple(cell: Cell, q: Question, m: ChoiceMatcher | None, locale: str | None) -> Answer | Rejection:
     assert m is not None
     selection = m.multiple(cell_text(cell))
     if selection.others and not q.allow_other:
@@ -239,7 +231,7 @@ def _multiple(cell: Cell, q: Question, m: ChoiceMatcher | None) -> Answer | Reje
     return selection
 
 
-Parser = Callable[[Cell, Question, "ChoiceMatcher | None"], "Answer | Rejection"]
+Parser = Callable[[Cell, Question, "ChoiceMatcher | None", "str | None"], "Answer | Rejection"]
 
 PARSERS: dict[str, Parser] = {
     "short_text": _text, "long_text": _text, "integer": _number, "decimal": _number,
@@ -248,8 +240,10 @@ PARSERS: dict[str, Parser] = {
 }
 
 
-def parse_cell(cell: Cell, question: Question, matcher: ChoiceMatcher | None = None) -> Answer | Rejection:
-    """Parse one non-empty cell for ``question`` (build the matcher once per column for speed)."""
+def parse_cell(cell: Cell, question: Question, matcher: ChoiceMatcher | None = None,
+               locale: str | None = None) -> Answer | Rejection:
+    """Parse one non-empty cell for ``question`` (build the matcher once per column for speed);
+    ``locale`` is the spreadsheet's, for dates and numbers written as text."""
     if matcher is None and question.choices:
         matcher = ChoiceMatcher(question)
-    return PARSERS[question.type](cell, question, matcher)
+    return PARSERS[question.type](cell, question, matcher, locale)

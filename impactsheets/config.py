@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from impactsheets.errors import ConfigError
+from impactsheets.locales import locale_of
 from impactsheets.sources import is_google_sheet
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 DEFAULT_CONFIG = Path("config/sync.yaml")
 CONFIG_ENV = "IMPACTSHEETS_CONFIG"
 _KEYS = {"source", "worksheet", "questionnaire", "template", "output", "state", "write_back",
-         "drive", "credentials", "zip", "jobs", "notify"}
+         "drive", "credentials", "zip", "jobs", "notify", "locale"}
 _DRIVE_KEYS = {"folder_id"}
 _CREDENTIAL_KEYS = {"service_account_file", "oauth_client_file", "token_file"}
 
@@ -51,6 +52,7 @@ class SyncConfig:
     zip: bool = False
     jobs: int | None = None
     notify: NotifySettings | None = None  # the ``notify:`` section: e-mails to the sites
+    locale: str | None = None  # how the sheet writes dates and numbers as text (fr_FR, en_US…)
     path: str = "inline"
 
     @property
@@ -87,6 +89,10 @@ class SyncConfig:
         for key in ("write_back", "zip"):
             if key in data and not isinstance(data[key], bool):
                 raise ConfigError(f"{path}: {key!r} must be true or false")
+        locale = _optional_text(data, "locale", path)
+        if locale is not None and locale_of(locale) is None:
+            raise ConfigError(f"{path}: unknown locale {locale!r} (for example fr_FR, en_US, "
+                              "en_GB, de_DE, iso)")
         is_file = not is_google_sheet(source)
         questionnaire = data.get("questionnaire")
         template = data.get("template") or "default"
@@ -108,6 +114,7 @@ class SyncConfig:
             zip=data.get("zip", False),
             jobs=jobs,
             notify=_notify(data, path, base),
+            locale=locale,
             path=path,
         )
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from impactsheets.errors import QuestionnaireError
+from impactsheets.locales import locale_of
 from impactsheets.questionnaire import (
     CHOICE_TYPES,
     TYPES,
@@ -219,10 +220,18 @@ def _build(raw: Any, b: _Builder) -> Questionnaire:
         timestamp_headers=ts_headers,
         parts=_parts(top, b, by_id),
         language=language,
-        locale=b.text(top, "locale", "the questionnaire", required=False) or None,
+        locale=_locale(top, b),
         template=b.text(top, "template", "the questionnaire", required=False) or None,
         form=_form(top, b),
     )
+
+
+def _locale(top: LineMapping, b: _Builder) -> str | None:
+    code = b.text(top, "locale", "the questionnaire", required=False) or None
+    if code is not None and locale_of(code) is None:
+        raise b.fail(top.line_of("locale"), f"unknown locale {code!r} (for example fr_FR, en_US, "
+                                            "en_GB, de_DE, iso)")
+    return code
 
 
 def _form(top: LineMapping, b: _Builder) -> FormRef | None:

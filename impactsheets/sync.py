@@ -178,7 +178,7 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
         config.source, config.worksheet, out, service_account_file=config.service_account_file,
         oauth_client_file=config.oauth_client_file, token_file=config.token_file)
     table = sheet.read()
-    report = validate(table, questionnaire)
+    report = validate(table, questionnaire, config.locale)
     counts = report.summary()
     summary = RunSummary(rows=counts["rows"], responses=counts["responses"], valid=counts["valid"],
                          with_problems=counts["with_problems"], superseded=counts["superseded"],

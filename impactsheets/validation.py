@@ -30,6 +30,7 @@ from impactsheets.answers import (
     parse_cell,
     parse_date,
 )
+from impactsheets.locales import detect_locale
 from impactsheets.questionnaire import Condition, Question, Questionnaire, normalize_label
 from impactsheets.report.french import count_noun
 from impactsheets.resources import data_path
@@ -42,6 +43,7 @@ SEVERITY = {
     "too-long": ERROR, "invalid-email": ERROR, "invalid-date": ERROR, "invalid-format": ERROR,
     "missing-column": ERROR, "duplicate-column": WARNING, "not-asked": WARNING,
     "missing-trigger": WARNING,
+    "invalid-timestamp": WARNING,
     "blank-row": WARNING, "duplicate-site": WARNING, "extra-column": INFO,
 }
 #: Columns impactsheets itself adds to a response sheet; never reported as extra columns.
@@ -128,6 +130,7 @@ class ValidationReport(_Counts):
     problems: list[Problem]
     responses: list[Response]
     rows: int = 0
+    locale: str | None = None  # how text dates and numbers were read
 
     @property
     def current(self) -> list[Response]:
@@ -152,6 +155,7 @@ class ValidationReport(_Counts):
         return {
             "source": self.source,
             "questionnaire": self.questionnaire,
+            "locale": self.locale,
             "summary": self.summary(),
             "responses": [
                 {"row": r.row, "site": r.site, "status": r.status, "errors": r.errors,
@@ -190,19 +194,31 @@ def _shown(value: str) -> str:
 class _Validator:
     """Holds the column mapping and choice matchers, built once per table."""
 
-    def __init__(self, table: Table, questionnaire: Questionnaire) -> None:
+    def __init__(self, table: Table, questionnaire: Questionnaire, locale: str | None) -> None:
         self.q = questionnaire
         self.table = table
         self.problems: list[Problem] = []
         self.columns: dict[str, int] = {}
         self.timestamp_column: int | None = None
         self._map_headers()
+        self.locale = self._locale(locale)
         self.matchers = {qid: ChoiceMatcher(self.q.question(qid)) for qid in self.columns
                          if self.q.question(qid).choices}
         self.missing = {q.id for q in self.q.questions if q.id not in self.columns}
         self.read_plan = [(qid, index, self.q.question(qid), self.matchers.get(qid))
                           for qid, index in self.columns.items()]
         self.tool_columns = {normalize_label(h) for h in TOOL_COLUMNS}
+
+    def _locale(self, given: str | None) -> str | None:
+        """The setting, else the questionnaire's, the sheet's own, or the one its dates prove."""
+        sheet_locale = self.table.meta.get("locale")
+        chosen = given or self.q.locale or (sheet_locale if isinstance(sheet_locale, str) else None)
+        if chosen:
+            return chosen
+        dated = [i for i in (self.timestamp_column, *(self.columns[q.id] for q in self.q.questions
+                                                      if q.type == "date" and q.id in self.columns))
+                 if i is not None]
+        return detect_locale(row.cell(i) for row in self.table.rows for i in dated)
 
     def _problem(self, code: str, row: int | None = None, column: int | None = None,
                  question: Question | None = None, value: str | None = None,
@@ -282,7 +298,7 @@ class _Validator:
             if not text:
                 empty.append(qid)
                 continue
-            parsed = parse_cell(cell, question, matcher)
+            parsed = parse_cell(cell, question, matcher, self.locale)
             if isinstance(parsed, Rejection):
                 params = dict(parsed.params)
                 shown = params.pop("value", None) or text
@@ -317,13 +333,23 @@ class _Validator:
                 problems.append(self._problem("missing-conditional-answer", number,
                                               self.columns[qid], question, "",
                                               condition=self.describe(question.required_when)))
-        timestamp = None
-        if self.timestamp_column is not None:
-            timestamp = parse_date(cells[self.timestamp_column]) if self.timestamp_column < len(
-                cells) and cell_text(cells[self.timestamp_column]) else None
+        timestamp = self._timestamp(number, cells, problems)
         problems.sort(key=lambda p: p.column or 0)
         return Response(number, answers, problems, timestamp,
                         name=self.q.site.name_of(answers, number))
+
+    def _timestamp(self, number: int, cells: list[Any], problems: list[Problem]) -> datetime | None:
+        """The submission time; an unreadable or ambiguous one is a problem, never a guess."""
+        index = self.timestamp_column
+        cell = cells[index] if index is not None and index < len(cells) else None
+        if index is None or not cell_text(cell):
+            return None
+        parsed = parse_date(cell, self.locale)
+        if isinstance(parsed, datetime):
+            return parsed
+        problems.append(self._problem("invalid-timestamp", number, index, value=cell_text(cell),
+                                      header=self.table.headers[index]))
+        return None
 
     def _has_other_content(self, cells: list[Any]) -> bool:
         used = set(self.columns.values())
@@ -350,9 +376,13 @@ class _Validator:
                         site=latest.site, other_row=latest.row))
 
 
-def validate(table: Table, questionnaire: Questionnaire) -> ValidationReport:
-    """Check every row of ``table``; return the report (never raises on bad data)."""
-    validator = _Validator(table, questionnaire)
+def validate(table: Table, questionnaire: Questionnaire, locale: str | None = None) -> ValidationReport:
+    """Check every row of ``table``; return the report (never raises on bad data).
+
+    ``locale`` (``fr_FR``, ``en_US``…) says how dates and numbers written as text are read;
+    by default the questionnaire's ``locale``, else the sheet's own, else what its dates prove.
+    """
+    validator = _Validator(table, questionnaire, locale)
     responses = [r for row in table.rows if (r := validator.row(row.number, row.cells))]
     validator.mark_duplicates(responses)
     problems = list(validator.problems)
@@ -370,4 +400,5 @@ def validate(table: Table, questionnaire: Questionnaire) -> ValidationReport:
         problems=problems,
         responses=responses,
         rows=len(table.rows),
+        locale=validator.locale,
     )

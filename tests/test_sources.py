@@ -149,4 +149,4 @@ def test_french_numbers(cell, expected) -> None:
     ("32/13/2020", None),
 ])
 def test_dates(cell, expected) -> None:
-    assert parse_date(cell) == expected
+    assert parse_date(cell, "fr_FR") == expected

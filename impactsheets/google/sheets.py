@@ -133,14 +133,16 @@ def read_named(session: GoogleSession, key: str, title: str) -> Table | None:
 def read_by_gid(session: GoogleSession, key: str, gid: int | None
                 ) -> tuple[Table, list[SheetInfo], dict[str, Any]]:
     """One ``spreadsheets.get``: every worksheet's properties, values, notes and colours."""
-    data = get_spreadsheet(session, key, {"fields": GRID_FIELDS})
+    data = get_spreadsheet(session, key, {"fields": f"properties(locale),{GRID_FIELDS}"})
     sheets = data.get("sheets") or []
     infos = [SheetInfo.from_api(s.get("properties") or {}) for s in sheets]
     for sheet, info in zip(sheets, infos, strict=True):
         if gid is None or info.sheet_id == gid:
             grids = sheet.get("data") or [{}]
             values = [[effective_cell(c) for c in row] for row in grid_rows(grids[0])]
-            return table_from_values(values, info.title), infos, data
+            table = table_from_values(values, info.title)
+            table.meta["locale"] = (data.get("properties") or {}).get("locale")  # text dates
+            return table, infos, data
     raise missing_worksheet(key, f"with gid {gid}", infos)
 
 
