@@ -45,9 +45,6 @@ class Rejection:
 
 Answer = str | int | float | bool | date | datetime | Selection
 
-_EXPECTED = {"integer": "un nombre entier (par exemple 6)",
-             "scale": "un nombre entier de 1 à 5",
-             "decimal": "un nombre (par exemple 12,5)"}
 _EMAIL = re.compile(r"^[^@\s,;<>()\[\]]+@[^@\s,;<>()\[\]]+\.[A-Za-z]{2,}$")
 _SHEETS_EPOCH = datetime(1899, 12, 30)
 _YES = {"oui", "yes", "true", "vrai", "o", "y"}
@@ -159,8 +156,8 @@ class ChoiceMatcher:
         return Selection(tuple(values), tuple(o for o in others if o))
 
 
-def _choices_hint(question: Question) -> str:
-    return " ; ".join(f"« {c.label} »" for c in question.choices)
+def _choices_hint(question: Question) -> tuple[str, ...]:
+    return tuple(c.label for c in question.choices)
 
 
 def _text(cell: Cell, q: Question, m: ChoiceMatcher | None, locale: str | None) -> Answer | Rejection:
@@ -173,14 +170,17 @@ def _text(cell: Cell, q: Question, m: ChoiceMatcher | None, locale: str | None) 
     return text
 
 
+def _bound(value: float | None) -> float | int | None:
+    return int(value) if value is not None and float(value).is_integer() else value
+
+
 def _number(cell: Cell, q: Question, m: ChoiceMatcher | None, locale: str | None) -> Answer | Rejection:
     number = parse_number(cell, locale)
+    bounds = {"min": _bound(q.min), "max": _bound(q.max)}  # the question's own, in messages
     if number is None or (q.type != "decimal" and not number.is_integer()):
-        return Rejection("not-a-number", {"expected": _EXPECTED[q.type]})
+        return Rejection("not-a-number", bounds)
     if (q.min is not None and number < q.min) or (q.max is not None and number > q.max):
-        low = int(q.min) if q.min is not None and float(q.min).is_integer() else q.min
-        high = int(q.max) if q.max is not None and float(q.max).is_integer() else q.max
-        return Rejection("out-of-range", {"min": low, "max": high})
+        return Rejection("out-of-range", bounds)
     return number if q.type == "decimal" else int(number)
 
 
@@ -204,7 +204,7 @@ def _yes_no(cell: Cell, q: Question, m: ChoiceMatcher | None, locale: str | None
         return Selection(("oui",))
     if text in _NO:
         return Selection(("non",))
-    return Rejection("unknown-choice", {"choices": "« Oui » ; « Non »"})
+    return Rejection("unknown-choice", {"choices": ("Oui", "Non")})
 
 
 def _single(cell: Cell, q: Question, m: ChoiceMatcher | None, locale: str | None) -> Answer | Rejection:

@@ -55,19 +55,20 @@ def emit_json(data: Any) -> None:
 
 
 def print_problems(report: ValidationReport, limit: int | None = None) -> None:
-    """The human table of problems and a one-line summary, on stderr."""
+    """The human table of problems and a one-line summary, on stderr, in the catalogue's
+    language."""
+    from impactsheets import messages
+
+    lang = report.language
     shown = report.problems if limit is None else report.problems[:limit]
     for p in shown:
-        where = p.cell or (f"ligne {p.row}" if p.row else "feuille")
-        click.echo(f"{where:>8}  {p.severity:<7}  {p.code:<27}  {p.message}", err=True)
+        where = p.cell or (messages.text("name-row", lang, row=p.row) if p.row
+                           else messages.text("sheet", lang))
+        severity = messages.text(f"severity-{p.severity}", lang)
+        click.echo(f"{where:>8}  {severity:<7}  {p.code:<27}  {p.message}", err=True)
     if limit and len(report.problems) > limit:
-        click.echo(f"… and {len(report.problems) - limit} more (see --json)", err=True)
-    s = report.summary()
-    click.echo(
-        f"{s['responses']} responses: {s['valid']} valid, {s['with_problems']} with errors, "
-        f"{s['superseded']} superseded; {s['errors']} errors, {s['warnings']} warnings.",
-        err=True,
-    )
+        click.echo(messages.text("more", lang, count=len(report.problems) - limit), err=True)
+    click.echo(report.summary_line(), err=True)
 
 
 questionnaire_option = click.option(

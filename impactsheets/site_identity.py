@@ -22,8 +22,6 @@ from typing import Any
 #: The roles a ``site:`` block may name, besides ``key``.
 ROLES = ("name", "town", "postal_code", "email", "keywords")
 
-#: Fallback names, by language: a keyed row without a name, an anonymous row.
-_UNNAMED = {"fr": ("ligne {row}", "Réponse {number}"), "en": ("row {row}", "Response {number}")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +58,10 @@ class SiteIdentity:
         name = self.answer(answers, "name")
         if name:
             return name
-        keyed, anonymous = _UNNAMED.get(self.language, _UNNAMED["fr"])
-        return (anonymous if self.anonymous else keyed).format(row=row, number=row - 1)
+        from impactsheets import messages
+
+        return messages.text("name-response" if self.anonymous else "name-row", self.language,
+                             row=row, number=row - 1)
 
     def key_of(self, answers: dict[str, Any]) -> tuple[str, ...] | None:
         """The normalised key answers; None when anonymous or when a key answer is missing."""

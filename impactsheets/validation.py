@@ -13,14 +13,13 @@ Each :class:`Response` keeps the valid answers of one row for the reports.
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from functools import cache
 from typing import Any
 
-import yaml
-
+from impactsheets import messages
 from impactsheets.answers import (
     Answer,
     ChoiceMatcher,
@@ -32,8 +31,6 @@ from impactsheets.answers import (
 )
 from impactsheets.locales import detect_locale
 from impactsheets.questionnaire import Condition, Question, Questionnaire, normalize_label
-from impactsheets.report.french import count_noun
-from impactsheets.resources import data_path
 from impactsheets.sources import Table, column_letter
 
 ERROR, WARNING, INFO = "error", "warning", "info"
@@ -100,23 +97,24 @@ class Response(_Counts):
     timestamp: datetime | None = None
     superseded_by: int | None = None
     name: str = ""  # set from the questionnaire's ``site:`` block
+    language: str = "fr"  # the questionnaire's: statuses speak it
 
     @property
     def site(self) -> str:
         """The respondent's display name ("ligne N" when unnamed)."""
-        return self.name or f"ligne {self.row}"
+        return self.name or messages.text("name-row", self.language, row=self.row)
 
     @property
     def status(self) -> str:
         """Per-row status text written into the sheet ("OK", "2 erreurs, 1 avertissement"…)."""
         if self.superseded_by is not None:
-            return f"Remplacée par la ligne {self.superseded_by}"
+            return messages.text("status-superseded", self.language, row=self.superseded_by)
         parts = []
         if self.errors:
-            parts.append(count_noun(self.errors, "erreur", "erreurs"))
+            parts.append(messages.count(self.errors, "noun-error", self.language))
         if self.warnings:
-            parts.append(count_noun(self.warnings, "avertissement", "avertissements"))
-        return ", ".join(parts) or "OK"
+            parts.append(messages.count(self.warnings, "noun-warning", self.language))
+        return ", ".join(parts) or messages.text("status-ok", self.language)
 
 
 @dataclass(slots=True)
@@ -131,6 +129,7 @@ class ValidationReport(_Counts):
     responses: list[Response]
     rows: int = 0
     locale: str | None = None  # how text dates and numbers were read
+    language: str = "fr"  # the catalogue its messages come from
 
     @property
     def current(self) -> list[Response]:
@@ -149,6 +148,18 @@ class ValidationReport(_Counts):
             "warnings": self.warnings,
             "infos": sum(p.severity == INFO for p in self.problems),
         }
+
+    def summary_line(self) -> str:
+        """The one-line summary in the catalogue's language.
+
+        >>> ValidationReport("x", "q", [], {}, [], []).summary_line()
+        '0 réponse : 0 valide, 0 avec erreurs, 0 remplacée ; 0 erreur, 0 avertissement.'
+        """
+        s, lang = self.summary(), self.language
+        nouns = {"responses": "noun-response", "valid": "noun-valid", "errors": "noun-error",
+                 "superseded": "noun-superseded", "warnings": "noun-warning"}
+        return messages.text("summary", lang, **{**s, **{
+            key: messages.count(s[key], noun, lang) for key, noun in nouns.items()}})
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict: summary, one entry per response, every problem."""
@@ -170,20 +181,13 @@ class ValidationReport(_Counts):
         return [p.to_dict() for p in self.problems]
 
 
-@cache
-def _messages() -> dict[str, str]:
-    """The message templates, with typographic apostrophes, loaded once."""
-    raw = yaml.safe_load(data_path("config", "messages.fr.yaml").read_text(encoding="utf-8"))
-    return {code: text.replace("'", "’") for code, text in raw.items()}
-
-
-def message(code: str, **params: Any) -> str:
-    """The French message for ``code``, filled with ``params`` (unknown slots left empty).
+def message(code: str, language: str = "fr", **params: Any) -> str:
+    """The message for ``code`` in ``language``, filled with ``params`` (unknown slots empty).
 
     >>> message("blank-row")
     'Ligne vide : aucune réponse n’y figure.'
     """
-    return _messages()[code].format_map(defaultdict(str, params))
+    return messages.text(code, language, **params)
 
 
 def _shown(value: str) -> str:
@@ -196,6 +200,7 @@ class _Validator:
 
     def __init__(self, table: Table, questionnaire: Questionnaire, locale: str | None) -> None:
         self.q = questionnaire
+        self.language = questionnaire.language
         self.table = table
         self.problems: list[Problem] = []
         self.columns: dict[str, int] = {}
@@ -231,7 +236,7 @@ class _Validator:
         label = question.label.replace("'", "’") if question else ""
         params = {"label": label, "value": _shown(shown),
                   "header": header or "", **params}
-        return Problem(code, severity or SEVERITY[code], message(code, **params), row,
+        return Problem(code, severity or SEVERITY[code], message(code, self.language, **params), row,
                        column + 1 if column is not None else None,
                        question.id if question else None, header, value)
 
@@ -242,6 +247,7 @@ class _Validator:
                 lookup[normalize_label(header)] = known
         timestamps = {normalize_label(h) for h in self.q.timestamp_headers}
         tool_columns = {normalize_label(h) for h in TOOL_COLUMNS}  # self.tool_columns not yet set
+        extra: list[tuple[int, str]] = []
         for index, header in enumerate(self.table.headers):
             key = normalize_label(header or "")
             question = lookup.get(key)
@@ -254,14 +260,28 @@ class _Validator:
             elif key in timestamps and self.timestamp_column is None:
                 self.timestamp_column = index
             elif key and key not in tool_columns:
-                self.problems.append(self._problem("extra-column", 1, index, header=header))
-        for question in self.q.questions:
-            if question.id not in self.columns:
-                # A missing optional question only weakens the reports: a warning.
-                self.problems.append(self._problem(
-                    "missing-column", question=question,
-                    severity=ERROR if question.required or question.id in self.q.site.key
-                    else WARNING))
+                extra.append((index, header))
+        missing = [q for q in self.q.questions if q.id not in self.columns]
+        unmatched = {normalize_label(h): h for q in missing for h in q.headers}
+        for index, header in extra:
+            self.problems.append(self._problem("extra-column", 1, index, header=header,
+                                               suggestion=self._did_you_mean(header, unmatched)))
+        extra_headers = {normalize_label(h): h for _, h in extra}
+        for question in missing:
+            # A missing optional question only weakens the reports: a warning.
+            self.problems.append(self._problem(
+                "missing-column", question=question,
+                severity=ERROR if question.required or question.id in self.q.site.key
+                else WARNING, suggestion=self._did_you_mean(question.header, extra_headers)))
+
+    def _did_you_mean(self, header: str, candidates: dict[str, str]) -> str:
+        """" Vouliez-vous dire « … » ?" when a candidate header is close to ``header``."""
+        close = difflib.get_close_matches(normalize_label(header), list(candidates), n=1,
+                                          cutoff=0.75)
+        if not close:
+            return ""
+        return messages.text("did-you-mean", self.language,
+                             header=candidates[close[0]].replace("'", "’"))
 
     def condition_holds(self, cond: Condition, answers: dict[str, Answer]) -> bool | None:
         """Whether ``cond`` holds for these answers; None when its column is missing."""
@@ -277,15 +297,27 @@ class _Validator:
         return True
 
     def describe(self, cond: Condition) -> str:
-        target = self.q.question(cond.question)
+        target, lang = self.q.question(cond.question), self.language
         if cond.values:
-            labels = " ou ".join(f"« {target.choice(v).label} »" for v in cond.values)
-            text = f"la réponse à « {target.label} » est {labels}"
+            values = messages.text("or", lang).join(
+                messages.quoted(target.choice(v).label, lang) for v in cond.values)
+            text = messages.text("condition-equals", lang, label=target.label, values=values)
         elif cond.at_least is not None:
-            text = f"la réponse à « {target.label} » est d'au moins {cond.at_least:g}"
+            text = messages.text("condition-at-least", lang, label=target.label,
+                                 value=f"{cond.at_least:g}")
         else:
-            text = f"« {target.label} » a une réponse"
+            text = messages.text("condition-answered", lang, label=target.label)
         return text.replace("'", "’")
+
+    def rejection_params(self, question: Question, params: dict[str, Any]) -> dict[str, Any]:
+        """The message slots of a rejection, worded in the catalogue's language."""
+        lang = self.language
+        if "choices" in params:
+            params["choices"] = messages.text("choices-separator", lang).join(
+                messages.quoted(c, lang) for c in params["choices"])
+        if question.type in ("integer", "scale", "decimal"):
+            params["expected"] = messages.text(f"expected-{question.type}", lang, **params)
+        return params
 
     def row(self, number: int, cells: list[Any]) -> Response | None:
         answers: dict[str, Answer] = {}
@@ -300,7 +332,7 @@ class _Validator:
                 continue
             parsed = parse_cell(cell, question, matcher, self.locale)
             if isinstance(parsed, Rejection):
-                params = dict(parsed.params)
+                params = self.rejection_params(question, dict(parsed.params))
                 shown = params.pop("value", None) or text
                 problems.append(self._problem(parsed.code, number, index, question, text,
                                               shown=shown, **params))
@@ -336,7 +368,7 @@ class _Validator:
         timestamp = self._timestamp(number, cells, problems)
         problems.sort(key=lambda p: p.column or 0)
         return Response(number, answers, problems, timestamp,
-                        name=self.q.site.name_of(answers, number))
+                        name=self.q.site.name_of(answers, number), language=self.language)
 
     def _timestamp(self, number: int, cells: list[Any], problems: list[Problem]) -> datetime | None:
         """The submission time; an unreadable or ambiguous one is a problem, never a guess."""
@@ -401,4 +433,5 @@ def validate(table: Table, questionnaire: Questionnaire, locale: str | None = No
         responses=responses,
         rows=len(table.rows),
         locale=validator.locale,
+        language=validator.language,
     )

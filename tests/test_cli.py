@@ -28,13 +28,13 @@ def test_validate_json_equals_the_library_report_and_exits_1_on_errors() -> None
     _, report = validate_source(EXAMPLE, QUESTIONNAIRE)
     assert json.loads(result.stdout) == json.loads(json.dumps(report.to_json(), default=str))
     assert result.stderr.splitlines()[-1] == (
-        "14 responses: 9 valid, 4 with errors, 1 superseded; 13 errors, 3 warnings.")
+        "14 réponses : 9 valides, 4 avec erreurs, 1 remplacée ; 13 erreurs, 3 avertissements.")
 
 
 def test_validate_human_table_goes_to_stderr(tmp_path: Path) -> None:
     result = run("validate", str(EXAMPLE))
     assert result.stdout == ""
-    assert "      R7  error    not-a-number" in result.stderr
+    assert "      R7  erreur   not-a-number" in result.stderr
 
 
 def test_validate_exits_0_when_only_warnings(tmp_path: Path) -> None:

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from impactsheets.cli import main
+from impactsheets.config import SyncConfig
 from impactsheets.emulator import Emulator
 from impactsheets.errors import ConfigError, QuestionnaireError
-from impactsheets.config import SyncConfig
 from impactsheets.google.sheets import read_google_sheet
 from impactsheets.locales import AMBIGUOUS, detect_locale, read_datetime, read_number
 from impactsheets.questionnaire import load_questionnaire
