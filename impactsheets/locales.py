@@ -76,16 +76,18 @@ def locale_of(code: str | None) -> Locale | None:
                   "," if comma else ".", "." if language == "de" else ("," if not comma else " "))
 
 
-def _parts(text: str) -> tuple[bool, int, int, int, int, int, int] | None:
-    """(year first?, year, first field, second field, hour, minute, second) of a date text."""
-    match = _DATETIME.match(text.strip())
+def _parts(text: str) -> tuple[str, int, int, int, int, int, int] | None:
+    """(known order or "", year, first field, second field, hour, minute, second) of a date
+    text: year first is ``YMD``; dots (``5.3.2019``) always put the day first."""
+    text = text.strip()
+    match = _DATETIME.match(text)
     if match is None:
         return None
     a, b, c, hour, minute, second, meridiem = match.groups()
-    year_first = len(a) == 4
-    if year_first:
-        year, first, other = int(a), int(b), int(c)
+    if len(a) == 4:
+        order, year, first, other = "YMD", int(a), int(b), int(c)
     elif len(c) in (2, 4):
+        order = "DMY" if text[len(a)] == "." else ""
         year, first, other = int(c) + (2000 if len(c) == 2 else 0), int(a), int(b)
     else:
         return None
@@ -94,7 +96,7 @@ def _parts(text: str) -> tuple[bool, int, int, int, int, int, int] | None:
         if not 1 <= h <= 12:
             return None
         h = h % 12 + (12 if meridiem[0] in "Pp" else 0)
-    return year_first, year, first, other, h, m, s
+    return order, year, first, other, h, m, s
 
 
 def _order(first: int, other: int) -> str | None:
@@ -111,15 +113,13 @@ def read_datetime(text: str, locale: str | None) -> datetime | str | None:
     parts = _parts(text)
     if parts is None:
         return None
-    year_first, year, first, other, h, m, s = parts
-    if year_first:
-        month, day = first, other
-    else:
-        known = locale_of(locale)
-        order = known.order if known is not None and known.order != "YMD" else _order(first, other)
-        if order is None:
-            return AMBIGUOUS
-        day, month = (first, other) if order == "DMY" else (other, first)
+    written, year, first, other, h, m, s = parts
+    known = locale_of(locale)
+    order = written or (known.order if known is not None and known.order != "YMD"
+                        else _order(first, other))
+    if order is None:
+        return AMBIGUOUS
+    month, day = (other, first) if order == "DMY" else (first, other)
     try:
         return datetime(year, month, day, h, m, s)
     except ValueError:
@@ -141,7 +141,7 @@ def detect_locale(values: Iterable[object]) -> str | None:
         if not isinstance(value, str):
             continue
         parts = _parts(value)
-        if parts is None or parts[0] or parts[2] == parts[3]:
+        if parts is None or parts[0] or parts[2] == parts[3]:  # order already known, or 05/05
             continue
         order = _order(parts[2], parts[3])
         if order is not None:

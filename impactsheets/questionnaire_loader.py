@@ -32,7 +32,7 @@ from impactsheets.resources import data_path
 from impactsheets.site_identity import ROLES, SiteIdentity
 from impactsheets.yamlfile import LineMapping, YamlError, load_yaml
 
-_TOP_KEYS = {"id", "title", "version", "language", "locale", "template", "site", "form",
+_TOP_KEYS = {"id", "title", "version", "language", "locale", "template", "site", "site_key", "form",
              "timestamp", "parts", "choice_lists", "questions"}
 _QUESTION_KEYS = {"id", "header", "aliases", "label", "type", "required", "topic", "choices",
                   "allow_other", "min", "max", "max_length", "pattern", "pattern_hint",
@@ -250,12 +250,21 @@ def _form(top: LineMapping, b: _Builder) -> FormRef | None:
 
 def _site(top: LineMapping, b: _Builder, by_id: dict[str, Question],
           language: str) -> SiteIdentity:
+    if "site_key" in top:  # the older form: the key, its first question naming the site
+        if "site" in top:
+            raise b.fail(top.line_of("site_key"), "give either 'site' or 'site_key', not both")
+        key = b.strings(top, "site_key", "the questionnaire")
+        for qid in key:
+            if qid not in by_id:
+                raise b.fail(top.line_of("site_key"), f"site_key names unknown question {qid!r}")
+        return SiteIdentity(key=key, name=key[0] if key else None, language=language)
     if top.get("site") is None:
         return SiteIdentity(language=language)
     node = b.mapping(top["site"], "site", top.line_of("site"), _SITE_KEYS)
     roles = {role: b.text(node, role, "site", required=False) or None for role in ROLES}
     key = b.strings(node, "key", "site")
-    for role, qid in [*(("key", k) for k in key), *roles.items()]:
+    named: list[tuple[str, str | None]] = [*(("key", k) for k in key), *roles.items()]
+    for role, qid in named:
         if qid is not None and qid not in by_id:
             raise b.fail(node.line_of(role), f"site: {role} names unknown question {qid!r}")
     return SiteIdentity(key=key, language=language, **roles)

@@ -207,6 +207,9 @@ class _Validator:
         self.timestamp_column: int | None = None
         self._map_headers()
         self.locale = self._locale(locale)
+        # Answers typed by the respondents of a French form read day first when nothing else
+        # is known; timestamps, written by Google in the sheet's locale, are never guessed.
+        self.answer_locale = self.locale or ("fr_FR" if self.language == "fr" else None)
         self.matchers = {qid: ChoiceMatcher(self.q.question(qid)) for qid in self.columns
                          if self.q.question(qid).choices}
         self.missing = {q.id for q in self.q.questions if q.id not in self.columns}
@@ -330,7 +333,7 @@ class _Validator:
             if not text:
                 empty.append(qid)
                 continue
-            parsed = parse_cell(cell, question, matcher, self.locale)
+            parsed = parse_cell(cell, question, matcher, self.answer_locale)
             if isinstance(parsed, Rejection):
                 params = self.rejection_params(question, dict(parsed.params))
                 shown = params.pop("value", None) or text

@@ -19,10 +19,6 @@ import yaml
 from impactsheets.questionnaire import Questionnaire
 from impactsheets.resources import data_path
 
-# Until the questionnaire names them itself, the identity questions of the bundled
-# definition; a questionnaire without them simply has no town, postal code or keywords.
-_DEFAULT_IDS = {"town": "site_commune", "postal_code": "site_code_postal",
-                "keywords": "mots_cles"}
 _POSTAL = re.compile(r"^\s*(\d{5})\s*$")
 
 
@@ -37,14 +33,9 @@ class SiteFields:
 
 
 def site_fields(questionnaire: Questionnaire) -> SiteFields:
-    """The identity questions of ``questionnaire``."""
-    block = getattr(questionnaire, "site", None)
-    if block is not None:
-        return SiteFields(*(getattr(block, k, None) for k in ("name", "town", "postal_code",
-                                                              "keywords")))
-    known = questionnaire.by_id
-    name = questionnaire.site_key[0] if questionnaire.site_key else None
-    return SiteFields(name, *(v if v in known else None for v in _DEFAULT_IDS.values()))
+    """The identity questions of ``questionnaire`` (its ``site:`` block)."""
+    site = questionnaire.site
+    return SiteFields(site.name, site.town, site.postal_code, site.keywords)
 
 
 def departement(postal_code: str | None) -> str | None:
