@@ -264,9 +264,9 @@ def _site(top: LineMapping, b: _Builder, by_id: dict[str, Question],
     roles = {role: b.text(node, role, "site", required=False) or None for role in ROLES}
     key = b.strings(node, "key", "site")
     named: list[tuple[str, str | None]] = [*(("key", k) for k in key), *roles.items()]
-    for role, qid in named:
-        if qid is not None and qid not in by_id:
-            raise b.fail(node.line_of(role), f"site: {role} names unknown question {qid!r}")
+    for role, named_id in named:
+        if named_id is not None and named_id not in by_id:
+            raise b.fail(node.line_of(role), f"site: {role} names unknown question {named_id!r}")
     return SiteIdentity(key=key, language=language, **roles)
 
 
