@@ -134,11 +134,7 @@ def test_configuration_errors_exit_4(tmp_path: Path, content, message) -> None:
     result, _ = sync(config)
     assert result.exit_code == 4
     assert result.stderr == f"impactsheets: error: {config}: {message}" + (
-<<<<<<< HEAD
-        " (known: credentials, drive, jobs, notify, output, questionnaire, source, state, "
-=======
-        " (known: credentials, drive, jobs, locale, output, questionnaire, source, state, "
->>>>>>> 65ad7df (Locales: timestamps, dates and numbers written as text are read in the sheet's locale (questionnaire or sync 'locale', the Google Sheet's own locale property, else what its unambiguous dates prove); an ambiguous or unreadable timestamp is an 'invalid-timestamp' warning, never a guess; duplicates resolved on correctly parsed times)
+        " (known: credentials, drive, jobs, locale, notify, output, questionnaire, source, state, "
         "template, worksheet, write_back, zip)" if "unknown" in message else "") + (
         " (a Google Sheets URL or key, or a .xlsx/.csv path)" if "source" in message else "") + "\n"
 
