@@ -297,6 +297,27 @@ def questionnaire_check(file: str) -> None:
     click.echo(f"{file}: OK ({len(q.questions)} questions, {q.id} {q.version})", err=True)
 
 
+@questionnaire.command("init")
+@click.argument("source")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the draft definition (YAML).")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@worksheet_option
+@reports_errors
+def questionnaire_init(source: str, out_file: Path, force: bool, worksheet: str | None) -> None:
+    """Draft a questionnaire definition from the response sheet SOURCE alone.
+
+    Types, options, scales, grids and the site identity are guessed from the header and the
+    answers; every guess is a '# guessed' comment in OUT to check. Exit 3 if OUT exists
+    (without --force) or SOURCE cannot be read.
+    """
+    from impactsheets.questionnaire_init import init_questionnaire
+
+    path, count = init_questionnaire(source, out_file, worksheet, force)
+    click.echo(f"wrote {path}: {count} questions; check the '# guessed' comments, then "
+               f"'impactsheets validate {source} --questionnaire {path}'", err=True)
+
+
 @main.command()
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Sync configuration (YAML). Default: $IMPACTSHEETS_CONFIG, else config/sync.yaml.")

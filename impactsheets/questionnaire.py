@@ -29,7 +29,7 @@ YES_NO_CHOICES = (("oui", "Oui"), ("non", "Non"))
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
 _SPACES = re.compile(r"\s+")
-_SPACE_BEFORE_PUNCT = re.compile(r" (?=[?:!;])")
+_SPACE_BEFORE_PUNCT = re.compile(r" (?=[?:!;\]])|(?<=\[) ")
 
 
 @lru_cache(maxsize=65536)
@@ -39,6 +39,8 @@ def normalize_label(text: str) -> str:
     >>> normalize_label("  Nom   du LIEU ") == normalize_label("nom du lieu")
     True
     >>> normalize_label("D’espaces") == normalize_label("d'espaces")
+    True
+    >>> normalize_label("Rate each room [Kitchen ]") == normalize_label("Rate each room [Kitchen]")
     True
     """
     text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
