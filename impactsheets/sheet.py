@@ -125,9 +125,8 @@ class GoogleSheet:
     def write_back(self, report: ValidationReport, links: dict[int, str]) -> None:
         """Show ``report`` and ``links`` in the sheet; no request at all when nothing differs.
 
-        A batchUpdate whose answer was lost (timeout) is retried by the transport; if that
-        retry is refused because the first attempt had been applied (the problems worksheet
-        already exists...), the state is read again and the remaining changes sent, once.
+        The batchUpdate is never resent (it may have been applied when its answer is lost or
+        is a 5xx): such a failure stops the run, and the next run reads again and converges.
         """
         from impactsheets.feedback.planner import check_unchanged, plan_write_back
         from impactsheets.google.sheets import send_write_back
@@ -138,13 +137,10 @@ class GoogleSheet:
             self._read_grids = None
             if not plan_write_back(self._snapshot(grid, problems), report, links):
                 return
-        for attempt in range(2):
-            grid, problems = self._fetch()
-            check_unchanged(self._table, grid)
-            requests = plan_write_back(self._snapshot(grid, problems), report, links)
-            if send_write_back(self._session, self._key, requests, may_replan=attempt == 0):
-                return
-            self._sheets = None  # list every worksheet again: ours may have been added
+        grid, problems = self._fetch()
+        check_unchanged(self._table, grid)
+        send_write_back(self._session, self._key,
+                        plan_write_back(self._snapshot(grid, problems), report, links))
 
     def _snapshot(self, grid: Grid, problems: Grid | None) -> Any:
         from impactsheets.feedback.planner import SheetSnapshot

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -17,10 +18,40 @@ os.environ["NO_GCE_CHECK"] = "True"
 # --- Google emulator fixtures -------------------------------------------------------------
 
 
+#: (test id, log entry) of every API request the session's emulator answered, each judged
+#: against Google's discovery documents (tests/test_request_conformance.py checks them last).
+JUDGED: list[tuple[str, dict[str, Any]]] = []
+CONFORMANCE_TEST = "test_request_conformance.py::test_every_request_of_the_session_conforms"
+
+
+def _observe(entry: dict[str, Any]) -> None:
+    test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
+    JUDGED.append((test, entry))
+
+
+#: Tests that send requests Google refuses on purpose (marked ``sends_refused_requests``).
+REFUSALS_EXPECTED: set[str] = set()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The session-wide conformance check runs after every other test."""
+    REFUSALS_EXPECTED.update(item.nodeid for item in items
+                             if item.get_closest_marker("sends_refused_requests"))
+    last = [item for item in items if item.nodeid.endswith(CONFORMANCE_TEST)]
+    items[:] = [item for item in items if item not in last] + last
+
+
+@pytest.fixture
+def judged_requests() -> tuple[list[tuple[str, dict[str, Any]]], set[str]]:
+    """Every (test id, request log entry) judged so far, and the tests allowed refusals."""
+    return JUDGED, REFUSALS_EXPECTED
+
+
 @pytest.fixture(scope="session")
 def _emulator_server() -> Iterator[Emulator]:
     """One loopback emulator for the whole test session (state is reset per test)."""
     with Emulator() as emu:
+        emu.store.observers.append(_observe)
         yield emu
 
 

@@ -8,6 +8,7 @@ from impactsheets.emulator import Emulator
 from impactsheets.errors import SheetAccessError
 from impactsheets.google.auth import EMULATOR_ACCOUNT
 from impactsheets.google.drive import DriveFolder
+from impactsheets.google.transport import RetryPolicy, authorized_session
 
 
 @pytest.fixture
@@ -56,7 +57,36 @@ def test_missing_folder_is_a_clear_error(emulator_env: Emulator, fast_retries: N
     assert exc.value.exit_code == 5
 
 
-def test_transient_drive_errors_are_retried(emulator_env: Emulator, folder: str) -> None:
-    emulator_env.inject(503, times=2, method="POST", path_regex="/upload/drive/v3/files$")
+def test_rate_limits_on_a_create_are_retried(emulator_env: Emulator, folder: str) -> None:
+    emulator_env.inject(429, times=1, method="POST", path_regex="/upload/drive/v3/files$")
     made = DriveFolder(folder).upload("arsenal.pdf", b"%PDF", None)
     assert [f["id"] for f in emulator_env.drive_files(folder)] == [made.drive_id]
+    creates = [r["status"] for r in emulator_env.requests() if r["method"] == "POST"]
+    assert creates == [429, 200]
+
+
+def test_a_5xx_on_a_create_is_not_resent(emulator_env: Emulator, folder: str) -> None:
+    """The file may exist already: a second create could leave a duplicate behind. The next
+    run lists the folder and reuses the file of the same name."""
+    emulator_env.inject(503, times=1, method="POST", path_regex="/upload/drive/v3/files$")
+    with pytest.raises(SheetAccessError, match=r"^Google API POST /upload/drive/v3/files failed: "
+                                               r"HTTP 503 \(after 1 attempt\)$"):
+        DriveFolder(folder).upload("arsenal.pdf", b"%PDF", None)
+    assert [r["status"] for r in emulator_env.requests() if r["method"] == "POST"] == [503]
+    made = DriveFolder(folder).upload("arsenal.pdf", b"%PDF", None)
+    assert [f["id"] for f in emulator_env.drive_files(folder)] == [made.drive_id]
+
+
+def test_drive_rate_limit_403_is_retried_after_its_retry_after(emulator_env: Emulator,
+                                                                 folder: str) -> None:
+    """Drive says 'slow down' with a 403 whose reason is rateLimitExceeded: nothing was done,
+    so even a create is sent again, after at least the Retry-After the answer asked for."""
+    emulator_env.inject(403, times=1, method="POST", path_regex="/upload/drive/v3/files$",
+                        reason="rateLimitExceeded", retry_after=0.25)
+    waits: list[float] = []
+    session = authorized_session(drive=True, retry=RetryPolicy(attempts=3, base=0.001, cap=0.002),
+                                 sleep=waits.append, passthrough_statuses=frozenset({403, 404}))
+    made = DriveFolder(folder, session=session).upload("arsenal.pdf", b"%PDF", None)
+    assert [f["id"] for f in emulator_env.drive_files(folder)] == [made.drive_id]
+    assert [r["status"] for r in emulator_env.requests() if r["method"] == "POST"] == [403, 200]
+    assert len(waits) == 1 and waits[0] >= 0.25

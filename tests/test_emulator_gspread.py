@@ -226,6 +226,7 @@ def test_append_grows_the_grid_and_out_of_grid_writes_fail(emulator_env: Emulato
         ws.update([["x"]], "A1002")
 
 
+@pytest.mark.sends_refused_requests
 def test_unknown_batch_request_is_a_400(emulator_env: Emulator) -> None:
     emulator_env.load_values(KEY, {"S": [["a"]]})
     gc, _ = _client()
@@ -346,3 +347,18 @@ def test_control_load_accepts_an_xlsx_upload(emulator: Emulator, tmp_path: Path)
     assert emulator.sheet_titles(KEY) == ["Réponses au formulaire 1"]
     assert emulator.sheet_values(KEY, "Réponses au formulaire 1", "FORMATTED_VALUE")[2][2] == "3"
     assert emulator.requests() == []  # control calls are not logged as API requests
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_a_5xx_batch_update_is_never_resent(emulator_env: Emulator, status: int) -> None:
+    """A spreadsheet batchUpdate answered 5xx may have been applied (its addSheet would fail
+    the second time): the error is reported, the call is not sent again."""
+    emulator_env.load_values(KEY, {"S": [["ok"]]})
+    emulator_env.inject(status, times=1, method="POST", path_regex=":batchUpdate$")
+    gc, session = _client()
+    sh = gc.open_by_key(KEY)
+    with pytest.raises(SheetAccessError, match=rf":batchUpdate failed: HTTP {status} \(after 1 attempt\)$"):
+        sh.add_worksheet("Nouvelle", rows=2, cols=2)
+    assert [r["status"] for r in emulator_env.requests() if ":batchUpdate" in r["path"]] == [status]
+    assert session.retries == 0
+    assert [w.title for w in gc.open_by_key(KEY).worksheets()] == ["S"]

@@ -45,7 +45,9 @@ def test_gmail_refusals_are_retried_and_a_lost_answer_is_not_resent(
     config = gmail_config(tmp_path)
     synced, _ = run("sync", "--config", str(config), "--jobs", "1")
     assert synced.exit_code == 0
-    emulator_env.inject(503, times=8, path_regex="/gmail/")  # 4 attempts each: 2 messages
+    # 429: refused before any work, so retried (4 attempts each: 2 messages); a 5xx on a send
+    # would not be resent (the message may have left: impactsheets.google.transport)
+    emulator_env.inject(429, times=8, path_regex="/gmail/")
     emulator_env.inject("drop", times=1, path_regex="/gmail/")
     result, summary = run("notify", "--config", str(config))
     assert result.exit_code == 8, result.output
@@ -53,7 +55,7 @@ def test_gmail_refusals_are_retried_and_a_lost_answer_is_not_resent(
     assert (summary["sent"], summary["failed"], summary["uncertain"]) == (9, 2, 1)
     failed = [s for s in summary["sites"] if s["outcome"] == "failed"]
     assert failed[0]["detail"].startswith("Google API POST /gmail/v1/users/me/messages/send "
-                                          "failed: HTTP 503")
+                                          "failed: HTTP 429")
     result, summary = run("notify", "--config", str(config))
     assert result.exit_code == 0, result.output
     assert summary is not None and summary["sent"] == 2  # the refused ones, not the lost one

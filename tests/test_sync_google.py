@@ -102,7 +102,8 @@ def test_a_503_storm_exits_5_and_leaves_the_sheet_unchanged(
     emulator_env.inject(503, times=50, path_regex=":batchUpdate$")
     result, _ = sync(config(tmp_path, url(google_example)))
     assert result.exit_code == 5
-    assert "failed: HTTP 503 (after 4 attempts)" in result.stderr
+    assert "failed: HTTP 503 (after 1 attempt)" in result.stderr  # a write is never resent
+    assert sum(":batchUpdate" in r["path"] for r in emulator_env.requests()) == 1
     emulator_env.clear_faults()
     assert cells(emulator_env, google_example) == before
     assert emulator_env.sheet_titles(google_example) == [WS]

@@ -1,4 +1,9 @@
-"""Local Google Sheets v4 / Drive v3 emulator (in-memory, loopback only) for tests and demos.
+"""Local Google Sheets v4 / Drive v3 / Forms v1 emulator (in-memory, loopback only) for tests
+and demos.
+
+Every request is judged against Google's discovery documents (:mod:`.discovery`) when
+``google-api-python-client`` (a test dependency) is installed: a request Google would refuse
+gets Google's 400, and its log entry a ``refused`` message.
 
 >>> with Emulator() as emu:                                    # doctest: +SKIP
 ...     emu.load_values("KEY", {"Réponses": [["Horodateur", "Site"], ["x", "y"]]})
@@ -17,9 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from . import drive as _drive
+from .control import dump_state, validate_fault
+from .discovery import load_judge
+from .forms import load_form as _load_form
 from .loader import load_values as _load_values
 from .loader import load_xlsx as _load_xlsx
-from .server import EmulatorHTTPServer, dump_state, start_server, validate_fault
+from .server import EmulatorHTTPServer, start_server
 from .store import ApiError, Store
 from .values_api import read_box
 
@@ -29,15 +37,17 @@ __all__ = ["ApiError", "Emulator", "Store", "serve"]
 class Emulator:
     """An emulator server on 127.0.0.1 with a Python API for tests."""
 
-    def __init__(self, port: int = 0, *, locale: str = "fr_FR", time_zone: str = "Europe/Paris") -> None:
+    def __init__(self, port: int = 0, *, locale: str = "fr_FR", time_zone: str = "Europe/Paris",
+                 judge: bool = True) -> None:
         self.store = Store(locale=locale, time_zone=time_zone)
         self._port = port
+        self.judge = load_judge() if judge else None
         self._server: EmulatorHTTPServer | None = None
 
     # --- lifecycle ----------------------------------------------------------------------------
     def start(self) -> Emulator:
         if self._server is None:
-            self._server = start_server(self.store, "127.0.0.1", self._port)
+            self._server = start_server(self.store, "127.0.0.1", self._port, self.judge)
         return self
 
     def stop(self) -> None:
@@ -60,10 +70,11 @@ class Emulator:
         return f"http://{host!s}:{port}"
 
     def reset(self) -> None:
-        """Forget every spreadsheet, file, logged request and pending fault."""
+        """Forget every spreadsheet, file, form, logged request and pending fault."""
         with self.store.lock:
             self.store.spreadsheets.clear()
             self.store.files.clear()
+            self.store.forms.clear()
             self.store.request_log.clear()
             self.store.faults.clear()
             self.store.mail.clear()
@@ -76,6 +87,11 @@ class Emulator:
     def load_values(self, key: str, sheets: dict[str, list[list[Any]]], title: str | None = None) -> str:
         with self.store.lock:
             return _load_values(self.store, key, sheets, title).spreadsheet_id
+
+    def load_form(self, source: dict[str, Any] | str | Path) -> str:
+        """Serve a ``forms.get`` answer (a dict or a JSON file, schema-checked); its form id."""
+        with self.store.lock:
+            return _load_form(self.store, source)
 
     def make_private(self, key: str, private: bool = True) -> None:
         """Answer 403 PERMISSION_DENIED for this spreadsheet, as when it is not shared."""
@@ -106,9 +122,11 @@ class Emulator:
         path_regex: str | None = None,
         delay_s: float | None = None,
         retry_after: float | None = None,
+        reason: str | None = None,
     ) -> None:
         """Make the next ``times`` matching API calls fail (429/500/503/...), be slow, be
-        dropped without an answer, or answer 200 with a malformed JSON body ("bad-json")."""
+        dropped without an answer, or answer 200 with a malformed JSON body ("bad-json").
+        ``reason``: a Drive-style error with this ``errors[0].reason`` (``rateLimitExceeded``)."""
         rule: dict[str, Any] = {"action": action, "times": times, "match": {}}
         if method:
             rule["match"]["method"] = method.upper()
@@ -118,6 +136,8 @@ class Emulator:
             rule["delay_s"] = delay_s
         if retry_after is not None:
             rule["retry_after"] = retry_after
+        if reason is not None:
+            rule["reason"] = reason
         validate_fault(rule)
         with self.store.lock:
             self.store.faults.append(rule)

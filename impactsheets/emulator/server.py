@@ -15,7 +15,9 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import batch, drive, gmail, sheets, values_api
-from .loader import load_values, load_xlsx
+from .control import control
+from .discovery import Judge
+from .forms import get_form
 from .store import ApiError, Store
 
 MAX_BODY = 10 * 1024 * 1024
@@ -112,6 +114,7 @@ def _routes(store: Store) -> list[Route]:
             v(f"/v4/spreadsheets/{_KEY}/values/(?P<range>.+)"),
             lambda m, q, b, h: values_api.values_update(store, m["key"], rng(m), q, _json(b)),
         ),
+        ("GET", v(f"/v1/forms/{_KEY}"), lambda m, q, b, h: get_form(store, m["key"], q)),
         ("GET", v("/drive/v3/files"), lambda m, q, b, h: drive.list_files(store, q)),
         ("POST", v("/drive/v3/files"), lambda m, q, b, h: drive.create_file(store, q, b, h, upload=False)),
         (
@@ -237,9 +240,29 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(self.server.control(self.command, path, query, body, self.headers))
             return
         entry: dict[str, Any] = {"method": self.command, "path": path, "query": query}
+        # Judged before any injected fault, so that every request sent is judged.
+        refusal = None
+        if body is not None and self.server.judge is not None:
+            refusal, remarks = self.server.judge.check(self.command, path, query, body,
+                                                       self.headers.get("Content-Type") or "")
+            entry["judged"] = True
+            if refusal is not None:
+                entry["refused"] = refusal.message
+            if remarks:
+                entry["remarks"] = remarks
         with store.lock:
             store.request_log.append(entry)
             fault = self.server.take_fault(self.command, path)
+        try:
+            self._answer(entry, fault, body, refusal)
+        finally:
+            for observe in list(store.observers):
+                observe(dict(entry))
+
+    def _answer(self, entry: dict[str, Any], fault: dict[str, Any] | None, body: bytes | None,
+                refusal: ApiError | None) -> None:
+        store = self.server.store
+        path, query = entry["path"], entry["query"]
         if fault is not None:
             action = fault["action"]
             if action == "drop":
@@ -256,7 +279,10 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 code = int(action)
                 message, status = FAULT_BODIES.get(code, ("Injected fault.", "UNKNOWN"))
-                answer = Answer(code, ApiError(code, message, status=status).body())
+                if fault.get("reason"):  # Drive's legacy error: errors[0].reason
+                    message, status = fault["reason"], "PERMISSION_DENIED" if code == 403 else status
+                answer = Answer(code, ApiError(code, message, status=status, reason=fault.get("reason"),
+                                               drive=bool(fault.get("reason"))).body())
                 if fault.get("retry_after") is not None:
                     answer.headers["Retry-After"] = str(fault["retry_after"])
                 entry["status"] = code
@@ -276,6 +302,8 @@ class _Handler(BaseHTTPRequestHandler):
                     "access token, login cookie or other valid authentication credential.",
                 ).body(),
             )
+        elif refusal is not None:
+            answer = Answer(refusal.code, refusal.body())
         else:
             try:
                 answer = dispatch(
@@ -301,10 +329,11 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], store: Store) -> None:
+    def __init__(self, address: tuple[str, int], store: Store, judge: Judge | None = None) -> None:
         super().__init__(address, _Handler)
         self.store = store
         self.routes = _routes(store)
+        self.judge = judge
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Clients hanging up (timeouts, oversized uploads) are normal here: stay quiet."""
@@ -330,82 +359,12 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         return None
 
     def control(self, method: str, path: str, query: str, body: bytes, headers: Any) -> Answer:
-        store = self.store
-        params = parse_qs(query)
-        try:
-            with store.lock:
-                if path == "/_emulator/requests" and method == "GET":
-                    return Answer(200, list(store.request_log))
-                if path == "/_emulator/reset-requests" and method == "POST":
-                    store.request_log.clear()
-                    return Answer(200, {})
-                if path == "/_emulator/faults" and method == "POST":
-                    rules = json.loads(body or b"[]")
-                    rules = rules if isinstance(rules, list) else [rules]
-                    for rule in rules:
-                        validate_fault(rule)
-                    store.faults.extend(rules)
-                    return Answer(200, {"faults": len(store.faults)})
-                if path == "/_emulator/faults" and method == "DELETE":
-                    store.faults.clear()
-                    return Answer(200, {})
-                if path == "/_emulator/state" and method == "GET":
-                    return Answer(200, dump_state(store))
-                if path == "/_emulator/load" and method == "POST":
-                    ctype = (headers.get("Content-Type") or "").lower()
-                    if "json" in ctype:
-                        spec = json.loads(body)
-                        ss = load_values(
-                            store,
-                            spec["key"],
-                            spec.get("sheets") or {},
-                            spec.get("title"),
-                            private=bool(spec.get("private")),
-                        )
-                    else:
-                        key = (params.get("key") or [""])[0]
-                        if not key:
-                            raise ValueError("?key= is required when uploading an xlsx")
-                        title = params["title"][0] if params.get("title") else None
-                        ss = load_xlsx(store, body, key, title)
-                    return Answer(200, {"spreadsheetId": ss.spreadsheet_id})
-        except (ValueError, KeyError, TypeError) as exc:
-            return Answer(400, ApiError(400, f"bad control request: {exc}").body())
-        return Answer(404, ApiError(404, f"unknown control endpoint {method} {path}").body())
+        return Answer(*control(self.store, method, path, query, body, headers))
 
 
-def validate_fault(rule: Any) -> None:
-    if not isinstance(rule, dict):
-        raise ValueError("a fault rule is an object")
-    action = rule.get("action")
-    if action not in ("slow", "drop", "bad-json") and not (isinstance(action, int) and 400 <= action <= 599):
-        raise ValueError(f"unknown fault action {action!r}")
-    if int(rule.get("times", 1)) < 1:
-        raise ValueError("times must be >= 1")
-    if rule.get("match", {}).get("path_regex"):
-        re.compile(rule["match"]["path_regex"])
-
-
-def dump_state(store: Store) -> dict[str, Any]:
-    out: dict[str, Any] = {"spreadsheets": {}, "files": []}
-    for key, ss in store.spreadsheets.items():
-        out["spreadsheets"][key] = {
-            "title": ss.properties["title"],
-            "private": ss.private,
-            "sheets": [
-                {
-                    "properties": s.props,
-                    "cells": {f"{r},{c}": cell for (r, c), cell in sorted(s.cells.items())},
-                }
-                for s in ss.sheets
-            ],
-        }
-    out["files"] = [dict(f.meta) for f in store.files.values()]
-    return out
-
-
-def start_server(store: Store, host: str = "127.0.0.1", port: int = 0) -> EmulatorHTTPServer:
-    server = EmulatorHTTPServer((host, port), store)
+def start_server(store: Store, host: str = "127.0.0.1", port: int = 0,
+                 judge: Judge | None = None) -> EmulatorHTTPServer:
+    server = EmulatorHTTPServer((host, port), store, judge)
     thread = threading.Thread(target=server.serve_forever, name="google-emulator", daemon=True)
     thread.start()
     return server

@@ -13,6 +13,7 @@ import random
 import secrets
 import string
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -229,9 +230,13 @@ class Store:
         self.time_zone = time_zone
         self.spreadsheets: dict[str, Spreadsheet] = {}
         self.files: dict[str, DriveFile] = {}
+        self.forms: dict[str, dict[str, Any]] = {}  # form id -> forms.get answer
         self.request_log: list[dict[str, Any]] = []
         self.faults: list[dict[str, Any]] = []
         self.mail: list[dict[str, Any]] = []  # messages sent through the Gmail API
+        #: Called with a copy of every API request's log entry once it is answered (tests
+        #: collect them across a whole session); kept by ``Emulator.reset``.
+        self.observers: list[Callable[[dict[str, Any]], None]] = []
 
     # --- spreadsheets -----------------------------------------------------------------------
     def create_spreadsheet(

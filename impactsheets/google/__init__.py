@@ -6,5 +6,8 @@
   counting) and the ``gspread.Client`` over it;
 * :mod:`.grid` — Sheets API data as plain Python (no HTTP);
 * :mod:`.sheets` — read the answers, re-read before writing, send the write-back;
-* :mod:`.drive` — deliver the reports to a Drive folder.
+* :mod:`.drive` — deliver the reports to a Drive folder;
+* :mod:`.forms` — read a form's questions (Forms API ``forms.get``).
+
+Nothing outside this package builds a Google API URL.
 """

@@ -10,8 +10,9 @@ Order of precedence (first that applies wins):
 4. A user token cached by an earlier OAuth flow (``~/.config/impactsheets/token.json``).
 5. Application Default Credentials (``google.auth.default``: gcloud, metadata server...).
 
-Scopes: ``spreadsheets`` always (read answers, write the problem markers back);
-``drive.file`` only when Drive delivery is configured. ``drive.file`` grants access only to
+Scopes: ``spreadsheets`` for the sync (read answers, write the problem markers back);
+``drive.file`` only when Drive delivery is configured; ``forms.body.readonly`` alone to read a
+form's questions (``forms.get``), only when a form is read. ``drive.file`` grants access only to
 files this app created or was explicitly given, never to the whole Drive: the PDF uploads and
 their updates need nothing more. The spreadsheet itself is opened by key through the Sheets
 API, which needs no Drive scope.
@@ -36,6 +37,7 @@ from .endpoint import emulator_url
 
 SHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
 DRIVE_FILE_SCOPE = "https://www.googleapis.com/auth/drive.file"
+FORMS_READ_SCOPE = "https://www.googleapis.com/auth/forms.body.readonly"
 EMULATOR_ACCOUNT = "impactsheets-emulator@impactsheets-emulator.iam.gserviceaccount.com"
 
 
@@ -176,14 +178,16 @@ def load_credentials(
     drive: bool = False,
     interactive: bool = True,
     token_file: str | Path | None = None,
+    scopes: list[str] | None = None,
 ) -> google.auth.credentials.Credentials:
     """Resolve credentials in the documented order (see module docstring).
 
-    ``token_file`` overrides where the user OAuth token is cached (default: :func:`token_path`).
+    ``token_file`` overrides where the user OAuth token is cached (default: :func:`token_path`);
+    ``scopes`` replaces :func:`scopes_for` (e.g. ``[FORMS_READ_SCOPE]`` to read a form).
     """
     if emulator_url() is not None:
         return EmulatorCredentials()
-    scopes = scopes_for(drive)
+    scopes = scopes or scopes_for(drive)
     if credentials_path:
         return credentials_from_file(credentials_path, scopes, interactive=interactive,
                                      token_file=token_file)

@@ -203,21 +203,15 @@ def batches(requests: list[dict[str, Any]], limit: int | None = None) -> list[li
     return out
 
 
-def send_write_back(session: GoogleSession, key: str, requests: list[dict[str, Any]], *,
-                    may_replan: bool = True) -> bool:
+def send_write_back(session: GoogleSession, key: str, requests: list[dict[str, Any]]) -> None:
     """The write-back: ONE ``spreadsheets.batchUpdate`` per body of at most :data:`MAX_BODY`
-    bytes (one in practice). False when Google refused a batch (400) after a retry of ours
-    (the first attempt had probably been applied) and ``may_replan``: a re-plan on a fresh
-    read may then fix it. Any other refusal is a :class:`SheetAccessError`."""
+    bytes (one in practice; none when ``requests`` is empty). A refusal is a one-line
+    :class:`SheetAccessError` with Google's message."""
     for batch in batches(requests):
-        retries = session.retries
         try:
             with answered(session, 400):
                 sheets_http(session).batch_update(key, {"requests": batch})
         except APIError as exc:
-            if exc.response.status_code == 400 and session.retries > retries and may_replan:
-                return False
             raise SheetAccessError(f"spreadsheet {key}: Google refused the write-back (HTTP "
                                    f"{exc.response.status_code}: {api_message(exc.response)})"
                                    ) from None
-    return True

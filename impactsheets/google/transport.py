@@ -2,13 +2,19 @@
 
 * Emulator: when ``IMPACTSHEETS_GOOGLE_EMULATOR=http://127.0.0.1:PORT`` is set, requests to
   ``https://sheets.googleapis.com/``, ``https://www.googleapis.com/``,
-  ``https://drive.google.com/`` and ``https://gmail.googleapis.com/`` are rewritten to that
-  loopback address (any other address is refused). The real gspread / google-auth /
-  requests code runs unchanged.
-* Retries: 429, 500, 502, 503, 504, Drive's 403 rate-limit errors, timeouts and dropped
-  connections are retried with exponential backoff and full jitter, honouring ``Retry-After``.
-  A dropped connection or read timeout is not retried for non-idempotent calls (values
-  ``:append``, Drive file creation): the first attempt may have been applied.
+  ``https://drive.google.com/``, ``https://gmail.googleapis.com/`` and
+  ``https://forms.googleapis.com/`` are rewritten to that loopback address (any other address
+  is refused). The real gspread / google-auth / requests code runs unchanged.
+* Retries (``tenacity`` runs the attempts; :class:`RetryPolicy` bounds them): exponential
+  backoff with full jitter, honouring ``Retry-After`` (capped at 60 s).
+  - 429 and Drive's 403 ``rateLimitExceeded``/``userRateLimitExceeded`` are refused before any
+    work is done: always retried; so are a connect timeout and a failed token fetch (nothing
+    was sent).
+  - 500, 502, 503, 504, a read timeout, a dropped connection and a 200 with broken JSON may
+    come AFTER the call was applied: retried only for calls that change nothing when sent
+    twice (:func:`may_resend`: GET, PUT, PATCH, DELETE and the value-setting/reading POSTs).
+    A spreadsheet ``batchUpdate``, a values ``append`` or a Drive file creation is never
+    resent: the run stops with a one-line error and the next run reads again and converges.
 * Every request gets a timeout (default 10 s connect, 60 s read).
 * Errors become one-line :class:`SheetAccessError` / :class:`ConfigError` messages: 403 ->
   "not shared with <service account>", 404 -> "spreadsheet not found: <key>", 401 -> bad
@@ -31,6 +37,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import gspread
 import requests
+import tenacity
 from google.auth.exceptions import RefreshError
 from google.auth.exceptions import TransportError as AuthTransportError
 from google.auth.transport.requests import AuthorizedSession
@@ -46,6 +53,7 @@ GOOGLE_PREFIXES = (
     "https://www.googleapis.com/",
     "https://drive.google.com/",
     "https://gmail.googleapis.com/",
+    "https://forms.googleapis.com/",
 )
 DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 60.0)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -97,6 +105,9 @@ def _resource(url: str) -> tuple[str, str]:
     m = re.search(r"/drive/v\d/files/([^/:?]+)", path)
     if m:
         return "drive", m.group(1)
+    m = re.search(r"/v1/forms/([^/:]+)", path)
+    if m:
+        return "form", m.group(1)
     q = parse_qs(urlsplit(url).query).get("q", [""])[0]
     m = re.search(r"'([^']+)' in parents", q)
     return ("drive", m.group(1)) if m else ("", "")
@@ -110,18 +121,36 @@ def _error_reason(resp: requests.Response) -> str:
         return ""
 
 
-def _is_idempotent(method: str, url: str) -> bool:
-    method = method.upper()
-    path = urlsplit(url).path
-    if method in ("GET", "HEAD", "PUT", "DELETE", "OPTIONS"):
+#: POST methods that change nothing when sent twice: reads by data filter, metadata search,
+#: setting or clearing values. Every other POST (spreadsheet batchUpdate, values append,
+#: Drive create/copy, permission create) may have been applied when its answer is lost or is
+#: a 5xx, and is never resent: the next run reads the sheet again and converges.
+RESENDABLE_POSTS = re.compile(r"(/values:batchUpdate|/values:batchUpdateByDataFilter|:clear|"
+                              r":batchClear|:batchClearByDataFilter|:batchGetByDataFilter|"
+                              r":getByDataFilter|/developerMetadata:search)$")
+
+
+def may_resend(method: str, url: str) -> bool:
+    """Whether a request may be sent again after an answer that does not prove it unapplied.
+
+    >>> may_resend("POST", "https://sheets.googleapis.com/v4/spreadsheets/K:batchUpdate")
+    False
+    >>> may_resend("POST", "https://sheets.googleapis.com/v4/spreadsheets/K/values:batchUpdate")
+    True
+    >>> may_resend("PATCH", "https://www.googleapis.com/upload/drive/v3/files/ID")
+    True
+    """
+    if method.upper() != "POST":
         return True
-    # Not safe to resend after a timeout or a dropped connection, since Google may already have
-    # applied them: appends, file creations, and batchUpdate (its addSheet would fail the second
-    # time). The next run re-reads the sheet and converges instead.
-    if method == "POST" and (path.endswith((":append", ":batchUpdate"))
-                             or re.search(r"/drive/v\d/files$", path)):
-        return False
-    return method != "POST" or "/v4/spreadsheets" in path
+    return bool(RESENDABLE_POSTS.search(urlsplit(url).path))
+
+
+class Retryable(Exception):
+    """An attempt that failed in a way worth another try, if the rules allow one."""
+
+    def __init__(self, what: str, *, maybe_applied: bool, retry_after: float | None = None) -> None:
+        super().__init__(what)
+        self.what, self.maybe_applied, self.retry_after = what, maybe_applied, retry_after
 
 
 def _json_broken(resp: requests.Response) -> bool:
@@ -176,59 +205,70 @@ class GoogleSession(AuthorizedSession):
         timeout: Any = None,
         **kwargs: Any,
     ) -> requests.Response:
+        """Send with the retry rules of the module docstring (tenacity runs the attempts)."""
         method = method.upper()
         timeout = timeout if timeout is not None else self.timeout
-        idempotent = _is_idempotent(method, url)
-        attempts = max(1, self.retry.attempts)
-        what = ""
-        for attempt in range(attempts):
-            last = attempt == attempts - 1
-            if attempt:
-                self._rewind(data, kwargs)
-            self.api_requests += 1
-            try:
-                resp = super().request(method, url, data=data, headers=headers, timeout=timeout, **kwargs)
-            except RefreshError:
-                raise ConfigError("Google refused to issue an access token for these credentials: "
-                                  "check the key file or log in again") from None
-            except (requests.ConnectionError, requests.Timeout, AuthTransportError) as exc:
-                # No token means the request itself was never sent: safe to retry.
-                unsent = isinstance(exc, requests.ConnectTimeout | AuthTransportError)
-                what = "timed out" if isinstance(exc, requests.Timeout) else "connection failed"
-                self._notify(method, url, None)
-                if last or not (idempotent or unsent):
-                    break
-                self._backoff(attempt, None)
-                continue
-            self._notify(method, url, resp.status_code)
-            status = resp.status_code
-            if status in RETRY_STATUSES or (status == 403 and _error_reason(resp) in DRIVE_RATE_REASONS):
-                what = f"HTTP {status}"
-                if last:
-                    break
-                self._backoff(attempt, _retry_after(resp))
-                continue
-            if resp.ok and _json_broken(resp):
-                what = "malformed JSON answer"
-                if last or not idempotent:
-                    break
-                self._backoff(attempt, None)
-                continue
-            if not resp.ok and status not in self.passthrough_statuses:
-                self._raise_mapped(method, url, resp)
-            return resp
-        raise SheetAccessError(
-            f"Google API {method} {_short_path(url)} failed: {what} "
-            f"(after {attempt + 1} attempt{'s' if attempt else ''})"
-        )
+        resendable = may_resend(method, url)
+        attempts = 0
+
+        def attempt() -> requests.Response:
+            nonlocal attempts
+            attempts += 1
+            return self._attempt(method, url, data, headers, timeout, kwargs)
+
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(max(1, self.retry.attempts)),
+            retry=tenacity.retry_if_exception(
+                lambda exc: isinstance(exc, Retryable) and (resendable or not exc.maybe_applied)),
+            wait=self._wait, sleep=self._sleep, reraise=True,
+            before_sleep=lambda _state: self._rewind(data, kwargs))
+        try:
+            return retrying(attempt)
+        except Retryable as exc:
+            raise SheetAccessError(f"Google API {method} {_short_path(url)} failed: {exc.what} "
+                                   f"(after {attempts} attempt{'s' if attempts > 1 else ''})"
+                                   ) from None
+
+    def _attempt(self, method: str, url: str, data: Any, headers: Any, timeout: Any,
+                 kwargs: dict[str, Any]) -> requests.Response:
+        """ONE request: the answer, a mapped error, or :class:`Retryable`."""
+        self.api_requests += 1
+        try:
+            resp = super().request(method, url, data=data, headers=headers, timeout=timeout, **kwargs)
+        except RefreshError:
+            raise ConfigError("Google refused to issue an access token for these credentials: "
+                              "check the key file or log in again") from None
+        except (requests.ConnectionError, requests.Timeout, AuthTransportError) as exc:
+            self._notify(method, url, None)
+            # No connection or no token: the request itself was never sent.
+            unsent = isinstance(exc, requests.ConnectTimeout | AuthTransportError)
+            what = "timed out" if isinstance(exc, requests.Timeout) else "connection failed"
+            raise Retryable(what, maybe_applied=not unsent) from None
+        self._notify(method, url, resp.status_code)
+        status = resp.status_code
+        if status == 429 or (status == 403 and _error_reason(resp) in DRIVE_RATE_REASONS):
+            # Refused by a quota before any work: never applied, always safe to send again.
+            raise Retryable(f"HTTP {status}", maybe_applied=False, retry_after=_retry_after(resp))
+        if status in RETRY_STATUSES:
+            raise Retryable(f"HTTP {status}", maybe_applied=True, retry_after=_retry_after(resp))
+        if resp.ok and _json_broken(resp):
+            raise Retryable("malformed JSON answer", maybe_applied=True)
+        if not resp.ok and status not in self.passthrough_statuses:
+            self._raise_mapped(method, url, resp)
+        return resp
+
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        retry_after = exc.retry_after if isinstance(exc, Retryable) else None
+        return self.retry.delay(state.attempt_number - 1, retry_after)
+
+    def _sleep(self, seconds: float) -> None:
+        self.retries += 1
+        self.sleep(seconds)
 
     def _notify(self, method: str, url: str, status: int | None) -> None:
         if self.on_request is not None:
             self.on_request(method, url, status)
-
-    def _backoff(self, attempt: int, retry_after: float | None) -> None:
-        self.retries += 1
-        self.sleep(self.retry.delay(attempt, retry_after))
 
     @staticmethod
     def _rewind(data: Any, kwargs: dict[str, Any]) -> None:
@@ -247,12 +287,12 @@ class GoogleSession(AuthorizedSession):
                 "check the key file or log in again"
             )
         if status == 403:
-            thing = f"spreadsheet {ident}" if kind == "spreadsheet" else f"Drive item {ident}"
+            thing = {"spreadsheet": "spreadsheet", "form": "form"}.get(kind, "Drive item") + f" {ident}"
             raise SheetAccessError(
                 f"{thing.strip()} is not shared with {self.account}: share it (Editor) with that address"
             )
-        if status == 404 and kind == "spreadsheet":
-            raise SheetAccessError(f"spreadsheet not found: {ident}")
+        if status == 404 and kind in ("spreadsheet", "form"):
+            raise SheetAccessError(f"{kind} not found: {ident}")
         if status == 404 and kind == "drive":
             raise SheetAccessError(
                 f"Drive file or folder not found: {ident} (or not shared with {self.account})"
@@ -295,13 +335,14 @@ def authorized_session(
     timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
     interactive: bool = False,
     token_file: str | Path | None = None,
+    scopes: list[str] | None = None,
     **kwargs: Any,
 ) -> GoogleSession:
-    """The authorized session for Sheets/Drive (emulator-aware, retrying, with timeouts)."""
+    """The authorized session for Sheets/Drive/Forms (emulator-aware, retrying, timeouts)."""
     base = emulator_url()
     if credentials is None:
         credentials = load_credentials(credentials_path, drive=drive, interactive=interactive,
-                                       token_file=token_file)
+                                       token_file=token_file, scopes=scopes)
     return GoogleSession(credentials, retry=retry, timeout=timeout, emulator_base=base, **kwargs)
 
 
