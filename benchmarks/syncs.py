@@ -64,7 +64,7 @@ def emulator_present() -> bool:
 def emulator() -> Iterator[Any]:
     from impactsheets.emulator import Emulator
 
-    with Emulator() as emu:
+    with Emulator(judge=False) as emu:  # schema judging (tests only) would add server time
         yield emu
 
 
