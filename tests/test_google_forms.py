@@ -134,3 +134,17 @@ def test_reading_a_form_asks_for_the_forms_scope_only(tmp_path: Path,
                    encoding="utf-8")
     session = forms_session(oauth_client_file=str(key), interactive=False)
     assert list(session.credentials.scopes) == [auth.FORMS_READ_SCOPE]
+
+
+def test_a_form_can_be_loaded_over_http(emulator_env: Emulator) -> None:
+    import requests
+
+    body = (FORMS / "effets-sociaux-fr.json").read_bytes()
+    resp = requests.post(f"{emulator_env.base_url}/_emulator/forms", data=body, timeout=10)
+    assert resp.json() == {"formId": fixture("effets-sociaux-fr.json")["formId"]}
+    bad = requests.post(f"{emulator_env.base_url}/_emulator/forms", timeout=10,
+                        data=json.dumps({"formId": "F", "items": [{"pageBreakItem": {"goTo": 1}}]}))
+    assert bad.status_code == 400 and 'Unknown name \\"goTo\\"' in bad.text
+    session = authorized_session(retry=FAST, scopes=[auth.FORMS_READ_SCOPE])
+    assert get_form(resp.json()["formId"], session=session)["info"]["title"] == \
+        "Effets sociaux et urbains"
