@@ -208,6 +208,7 @@ def test_an_unreachable_server_is_one_line_and_nothing_is_lost(tmp_path: Path) -
     assert result.stderr.endswith(
         f"impactsheets: error: cannot reach the mail server 127.0.0.1:{port} "
         "(ConnectionRefusedError: [Errno 111] Connection refused)\n")
+    assert ledger(tmp_path) == {}  # nothing marked: no site counts a try against it
     sink = Sink()
     sink_config = make_config(tmp_path, 0)
     with SmtpServer(sink):

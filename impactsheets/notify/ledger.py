@@ -176,9 +176,13 @@ class Ledger:
         self._update(key, status=SENT, error=None, sent_kind=record.kind,
                      sent_fingerprint=record.fingerprint, sent_at=now().isoformat())
 
-    def failed(self, key: str, error: str) -> None:
-        """The server refused the message (or could not be reached): retried on a later run."""
-        self._update(key, status=FAILED, error=error[:500])
+    def failed(self, key: str, error: str, counted: bool = True) -> None:
+        """The server refused the message: retried on a later run. Not ``counted`` toward
+        ``max_attempts`` when the server itself failed (the message was never judged)."""
+        record = self.get(key)
+        attempts = record.attempts if record is not None else 0
+        self._update(key, status=FAILED, error=error[:500],
+                     attempts=attempts if counted else max(0, attempts - 1))
 
     def uncertain(self, key: str, error: str) -> None:
         """The connection broke while the message was being transferred."""

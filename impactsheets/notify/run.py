@@ -166,6 +166,7 @@ def notify_sites(config: SyncConfig, questionnaire: Questionnaire, responses: li
                 continue
             if sender is None:
                 sender = _sender(settings, options, config)
+                sender.open()
             elif handed and not options.dry_run and settings.pause_seconds:
                 options.sleep(settings.pause_seconds)
             handed += 1
@@ -180,9 +181,9 @@ def notify_sites(config: SyncConfig, questionnaire: Questionnaire, responses: li
             name = f"{response.row:04d}-{slugify(response.site)}-{content.kind}"
             try:
                 outcome, detail = _deliver(sender, mail, name)
-            except MailError as exc:  # nothing left: the server is unreachable or refuses us
+            except MailError as exc:  # the server went away: not this message's fault
                 if keep:
-                    ledger.failed(key, str(exc))
+                    ledger.failed(key, str(exc), counted=False)
                 raise
             if keep:
                 ledger.finish(key, outcome, detail)

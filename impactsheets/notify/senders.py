@@ -32,6 +32,8 @@ class Interrupted(Exception):
 
 
 class Sender(Protocol):
+    def open(self) -> None: ...
+
     def send(self, message: EmailMessage, name: str) -> None: ...
 
     def close(self) -> None: ...
@@ -45,6 +47,9 @@ class PreviewSender:
         self.written: list[Path] = []
         for old in folder.glob("*.eml"):  # the previews of an earlier dry run
             old.unlink()
+
+    def open(self) -> None:
+        pass
 
     def send(self, message: EmailMessage, name: str) -> None:
         path = atomic_write(self.folder / f"{name}.eml", message.as_bytes(policy=SMTP), 0o600)
@@ -62,6 +67,11 @@ class SmtpSender:
         self.settings = settings
         self.login = settings.login()  # read before connecting: a bad file stops at once
         self.smtp: smtplib.SMTP | None = None
+
+    def open(self) -> None:
+        """Connect (and log in) before the first message is marked as being sent."""
+        if self.smtp is None:
+            self.smtp = self._connect()
 
     @property
     def where(self) -> str:
@@ -167,6 +177,9 @@ class GmailSender:
         from impactsheets.google.gmail import GmailClient
 
         self.client = GmailClient(user, **credentials)
+
+    def open(self) -> None:
+        pass
 
     def send(self, message: EmailMessage, name: str) -> None:
         result = self.client.send(message.as_bytes(policy=SMTP))
