@@ -6,7 +6,8 @@ average when it was measured) and writes ``benchmarks/results.md`` and
 ``--quick``). See ``benchmarks/README.md`` for what each figure means.
 
 Groups (``--only reads,national``…): reads (the two commands), validation, rendering,
-sync (350 and 3,500 sites on the emulator), national (35,000 sites on the emulator).
+synthesis (the network synthesis of 3,500 sites), sync (350 and 3,500 sites on the
+emulator), national (35,000 sites on the emulator).
 """
 
 from __future__ import annotations
@@ -45,10 +46,11 @@ from benchmarks.measure import (  # noqa: E402
     num,
     wait_for_idle,
 )
+from benchmarks.network import bench_synthesis  # noqa: E402
 from benchmarks.reads import bench_reads  # noqa: E402
 from benchmarks.syncs import bench_syncs  # noqa: E402
 
-GROUPS = ("reads", "validation", "rendering", "sync", "national")
+GROUPS = ("reads", "validation", "rendering", "synthesis", "sync", "national")
 
 
 @dataclass
@@ -339,6 +341,10 @@ def main(argv: list[str] | None = None) -> int:
             rendering = bench_rendering(plan, figures, questionnaire, args.jobs)
             info["other_cores_max"] = rendering["other_cores_max"]
             sizes, origin = rendering["sample_sizes"], "rendering sample"
+        if "synthesis" in groups:
+            print("network synthesis…", file=sys.stderr)
+            raw["synthesis"] = bench_synthesis(figures, questionnaire, work,
+                                               plan.render_network, plan.repeats)
         if "sync" in groups:
             print("syncs…", file=sys.stderr)
             raw["sync"] = bench_syncs(plan.sync_n, figures, work, args.jobs)

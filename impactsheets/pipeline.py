@@ -105,7 +105,8 @@ def run_demo(out_dir: Path) -> DemoResult:
     wording = load_wording(template)
     stats = network_stats(report, questionnaire, wording)
     result.reports = render_reports(report, questionnaire, out_dir, template=template,
-                                    network=comparison_from(stats, wording, template))
+                                    network=comparison_from(stats, wording, template,
+                                                               questionnaire))
     result.files.append(write_synthesis(report, questionnaire, out_dir, template, stats))
     entries = index_entries(
         report, questionnaire,

@@ -121,7 +121,7 @@ def _plan(responses: list[Response], questionnaire: Questionnaire, versions: str
     unchanged: list[_Plan] = []
     for response, slug in zip(responses, slugs, strict=True):
         key = site_key(response, questionnaire)
-        printed = [(network.phrases["title"], network.lines(response, questionnaire))] \
+        printed = [(network.phrases["title"], network.lines(response))] \
             if network else []
         digest = fingerprint(versions, slug, response.errors, response.timestamp,
                              _answers_json(response), *printed)
@@ -244,7 +244,7 @@ def plan_reports(report: ValidationReport, questionnaire: Questionnaire, templat
     wording = load_wording(template)
     if stats is None:
         stats = network_stats(report, questionnaire, wording)
-    network = comparison_from(stats, wording, template)
+    network = comparison_from(stats, wording, template, questionnaire)
     todo, unchanged = _plan(report.current, questionnaire, versions, states, out, full, network)
     return todo, unchanged, network
 

@@ -12,18 +12,18 @@ the rendering processes once.
 >>> q = load_questionnaire()
 >>> report = validate_source(data_path("examples", EXAMPLE_WORKBOOK), q)[1]
 >>> comparison = network_comparison(report, q)
->>> comparison.lines(report.current[0], q)["individuels"][0]
+>>> comparison.lines(report.current[0])["individuels"][0]
 'Intensité\u202f: 4/5 pour ce lieu\u202f; médiane des lieux du réseau\u202f: 3/5.'
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from impactsheets.answers import Selection
-from impactsheets.network.wording import Wording, load_wording
+from impactsheets.network.wording import Wording, decimal, load_wording, percent
 from impactsheets.questionnaire import Questionnaire
 from impactsheets.report import french
 from impactsheets.report.template import Template, load_template
@@ -35,55 +35,51 @@ if TYPE_CHECKING:  # pandas loads only where figures are computed, not in render
 
 @dataclass(frozen=True)
 class Comparison:
-    """The network's figures a site report compares itself with, and their wording."""
+    """The network's figures a site report compares itself with, and their wording, laid out
+    once per run so that each site's lines are only look-ups."""
 
     medians: dict[str, tuple[float, int]]  # part id -> (median, scale maximum)
-    shares: dict[tuple[str, str], float]  # (question, choice value) -> share of sites
-    phrases: dict[str, str]  # title, median, topic, share (network.yaml, comparison)
-    choices: dict[str, dict[str, str]] = field(default_factory=dict)  # template's wording
+    shares: dict[tuple[str, str], str]  # (question, choice value) -> "label (share)"
+    phrases: dict[str, str]  # title, median, shares, topic (network.yaml, comparison)
+    # (part id, its intensity question, ((topic title, its choice questions), …)), in order
+    layout: tuple[tuple[str, str | None, tuple[tuple[str, tuple[str, ...]], ...]], ...] = ()
 
-    def _label(self, questionnaire: Questionnaire, qid: str, value: str) -> str:
-        own = self.choices.get(qid, {}).get(value)
-        return french.inclusive(own or questionnaire.question(qid).choice(value).report)
-
-    def lines(self, response: Response, questionnaire: Questionnaire) -> dict[str, list[str]]:
+    def lines(self, response: Response) -> dict[str, list[str]]:
         """Per part id, the comparison lines of this response (parts with none left out)."""
-        from impactsheets.network.synthesis import decimal, percent
-
         result: dict[str, list[str]] = {}
-        for part in questionnaire.parts:
+        answers = response.answers
+        for part, intensity, topics in self.layout:
             lines = []
-            own = response.answers.get(part.intensity or "")
-            if part.id in self.medians and isinstance(own, int):
-                median, high = self.medians[part.id]
-                lines.append(self._fill("median", median=decimal(median), high=high, site=own))
-            topics = []
-            for topic in part.topics:
-                shares = [
-                    self._fill("share", label=self._label(questionnaire, q.id, value),
-                               share=percent(self.shares[(q.id, value)]))
-                    for q in questionnaire.questions if q.topic == topic.id and q.choices
-                    for value in _values(response, q.id) if (q.id, value) in self.shares]
+            own = answers.get(intensity or "")
+            if part in self.medians and isinstance(own, int) and not isinstance(own, bool):
+                median, high = self.medians[part]
+                lines.append(_fill(self.phrases["median"], median=decimal(median), high=high,
+                                   site=own))
+            said = []
+            for title, questions in topics:
+                shares = [self.shares[(qid, value)] for qid in questions
+                          for value in _values(answers.get(qid)) if (qid, value) in self.shares]
                 if shares:
-                    topics.append(self._fill("topic", topic=topic.title, shares=", ".join(shares)))
-            lines += [self._fill("shares"), *topics] if topics else []
+                    said.append(_fill(self.phrases["topic"], topic=title,
+                                      shares=", ".join(shares)))
+            lines += [self.phrases["shares"], *said] if said else []
             if lines:
-                result[part.id] = lines
+                result[part] = lines
         return result
 
-    def _fill(self, key: str, **values: object) -> str:
-        text = self.phrases[key]
-        for name, value in values.items():
-            text = text.replace("{" + name + "}", str(value))
-        return french.typography(text)
+
+def _fill(text: str, **values: object) -> str:
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", str(value))
+    return text
 
 
-def _values(response: Response, qid: str) -> tuple[str, ...]:
-    answer = response.answers.get(qid)
+def _values(answer: object) -> tuple[str, ...]:
     return answer.values if isinstance(answer, Selection) else ()
 
 
-def comparison_from(stats: NetworkStats, wording: Wording, template: Template) -> Comparison | None:
+def comparison_from(stats: NetworkStats, wording: Wording, template: Template,
+                    questionnaire: Questionnaire) -> Comparison | None:
     """The comparison, or None when the template switches it off or the network is too small."""
     if not wording.setting("comparison", "enabled"):
         return None
@@ -91,9 +87,20 @@ def comparison_from(stats: NetworkStats, wording: Wording, template: Template) -
         return None
     medians = {p.id: (p.scale.median, p.scale.levels[-1]) for p in stats.parts
                if p.scale is not None and p.scale.median is not None}
-    phrases = {k: str(wording.setting("comparison", k))
+    phrases = {k: french.typography(str(wording.setting("comparison", k)))
                for k in ("title", "median", "shares", "topic", "share")}
-    return Comparison(medians, dict(stats.shares), phrases, template.choices)
+    shares = {}
+    for (qid, value), share in stats.shares.items():
+        choice = questionnaire.question(qid).choice(value)
+        label = french.inclusive(template.choice_label(qid, value) or choice.report)
+        shares[(qid, value)] = _fill(phrases["share"], label=label, share=percent(share))
+    layout = tuple(
+        (part.id, part.intensity,
+         tuple((topic.title, tuple(q.id for q in questionnaire.questions
+                                   if q.topic == topic.id and q.choices))
+               for topic in part.topics))
+        for part in questionnaire.parts)
+    return Comparison(medians, shares, phrases, layout)
 
 
 def network_comparison(report: ValidationReport, questionnaire: Questionnaire,
@@ -105,7 +112,7 @@ def network_comparison(report: ValidationReport, questionnaire: Questionnaire,
     loaded = template if isinstance(template, Template) else load_template(template)
     wording = load_wording(loaded)
     stats = stats or network_stats(report, questionnaire, wording)
-    return comparison_from(stats, wording, loaded)
+    return comparison_from(stats, wording, loaded, questionnaire)
 
 
 def comparison_box(title: str, lines: tuple[str, ...], s: Any) -> Any:

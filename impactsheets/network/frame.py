@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from impactsheets.answers import Selection
-from impactsheets.network.identity import departement, site_fields
+from impactsheets.network.identity import SiteFields, departement, site_fields
 from impactsheets.questionnaire import Questionnaire, load_questionnaire
 from impactsheets.validation import Response, ValidationReport
 
@@ -38,9 +38,10 @@ def status_of(response: Response) -> str:
     return PROVISIONAL if response.errors else VALID
 
 
-def site_identity(response: Response, questionnaire: Questionnaire) -> list[Any]:
+def site_identity(response: Response, questionnaire: Questionnaire,
+                  fields: SiteFields | None = None) -> list[Any]:
     """The values of :data:`SITE_COLUMNS` for one response."""
-    fields = site_fields(questionnaire)
+    fields = fields or site_fields(questionnaire)
     town = str(response.answers.get(fields.town or "", "") or "")
     postal = str(response.answers.get(fields.postal_code or "", "") or "")
     return [response.row, response.site, town, postal, departement(postal) or "",
@@ -50,25 +51,38 @@ def site_identity(response: Response, questionnaire: Questionnaire) -> list[Any]
 def answers_frame(report: ValidationReport, questionnaire: Questionnaire) -> pd.DataFrame:
     """The tidy frame of the current (not superseded) responses, in sheet order."""
     types = {q.id: q.type for q in questionnaire.questions}
-    records: list[list[Any]] = []
-    for response in report.current:
-        site = site_identity(response, questionnaire)
-        for question in questionnaire.questions:
-            answer = response.answers.get(question.id)
-            if answer is None:
+    sites = sites_frame(report, questionnaire)
+    index: list[int] = []  # which site each record belongs to
+    questions: list[str] = []
+    values: list[Any] = []
+    others: list[bool] = []
+    for number, response in enumerate(report.current):
+        for qid, answer in response.answers.items():  # in the sheet's column order
+            if qid not in types:
                 continue
             if isinstance(answer, Selection):
-                records += [[*site, question.id, question.type, v, False] for v in answer.values]
-                records += [[*site, question.id, question.type, o, True] for o in answer.others]
+                chosen = [*answer.values, *answer.others]
+                index += [number] * len(chosen)
+                questions += [qid] * len(chosen)
+                values += chosen
+                others += [False] * len(answer.values) + [True] * len(answer.others)
             else:
-                records.append([*site, question.id, types[question.id], answer, False])
-    frame = pd.DataFrame.from_records(records, columns=COLUMNS)
-    return frame.astype({"row": "int64", "errors": "int64", "other": "bool"})
+                index.append(number)
+                questions.append(qid)
+                values.append(answer)
+                others.append(False)
+    frame = sites.iloc[index].reset_index(drop=True)
+    frame["question"] = questions
+    frame["type"] = [types[q] for q in questions]
+    frame["value"] = pd.Series(values, dtype="object")
+    frame["other"] = pd.Series(others, dtype="bool")
+    return frame
 
 
 def sites_frame(report: ValidationReport, questionnaire: Questionnaire) -> pd.DataFrame:
     """One row per current site (also the sites that gave no valid answer at all)."""
-    rows = [site_identity(r, questionnaire) for r in report.current]
+    fields = site_fields(questionnaire)
+    rows = [site_identity(r, questionnaire, fields) for r in report.current]
     return pd.DataFrame.from_records(rows, columns=SITE_COLUMNS).astype(
         {"row": "int64", "errors": "int64"})
 

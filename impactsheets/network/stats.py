@@ -166,16 +166,19 @@ def _quotes(frame: pd.DataFrame, questionnaire: Questionnaire, count: int) -> tu
         topic = long_texts[str(qid)]
         if topic in seen_topics or len(quotes) >= count:
             continue
-        texts = [(quote_text(str(v)), int(r), s, t) for v, r, s, t in
-                 zip(group.value, group.row, group.site, group.town, strict=True)
-                 if not french.is_filler(str(v))]
-        fitting = sorted((t for t in texts if QUOTE_MIN <= len(t[0]) <= QUOTE_MAX
-                          and t[1] not in quoted), key=lambda t: (-len(t[0]), t[1]))
-        if fitting:
-            text, row, site, town = fitting[0]
-            quotes.append(Quote(text, site, town, topics.get(topic or "", "")))
-            quoted.add(row)
-            seen_topics.add(topic)
+        # Longest first; only the few tried are cleaned (cleaning every comment is slow).
+        candidates = sorted(
+            ((len(v), int(r), str(v), s, t) for v, r, s, t in
+             zip(group.value, group.row, group.site, group.town, strict=True)
+             if QUOTE_MIN <= len(str(v)) <= QUOTE_MAX and int(r) not in quoted),
+            key=lambda c: (-c[0], c[1]))
+        for _, row, raw, site, town in candidates:
+            text = quote_text(raw)
+            if QUOTE_MIN <= len(text) <= QUOTE_MAX and not french.is_filler(text):
+                quotes.append(Quote(text, site, town, topics.get(topic or "", "")))
+                quoted.add(row)
+                seen_topics.add(topic)
+                break
     return tuple(quotes)
 
 

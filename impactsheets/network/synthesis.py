@@ -7,8 +7,9 @@ reportlab.graphics drawings in the report template's fonts and colours; the word
 from ``network.yaml`` (:mod:`impactsheets.network.wording`). Deterministic: the same answers
 and template give the same bytes.
 
->>> percent(0.456), decimal(3.5), decimal(3.0)
-('46\u202f%', '3,5', '3')
+>>> from impactsheets.network.stats import NetworkStats
+>>> Synthesis.__name__
+'Synthesis'
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from reportlab.platypus import (
 
 from impactsheets.files import atomic_write
 from impactsheets.network.stats import ChoiceStats, NetworkStats, ScaleStats, network_stats
-from impactsheets.network.wording import Wording, load_wording
+from impactsheets.network.wording import Wording, decimal, load_wording, percent
 from impactsheets.questionnaire import Questionnaire
 from impactsheets.report import french
 from impactsheets.report.compose import french_date
@@ -52,16 +53,6 @@ from impactsheets.validation import ValidationReport
 
 FILE_NAME = "synthese-reseau.pdf"
 _BAR_ROW = 13.5  # points per bar
-
-
-def percent(share: float) -> str:
-    """A share as a whole French percentage (narrow no-break space before %)."""
-    return f"{round(share * 100)}\u202f%"
-
-
-def decimal(value: float) -> str:
-    """A number with a French decimal comma, without a useless ",0"."""
-    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 class _Look:

@@ -25,6 +25,20 @@ from impactsheets.yamlfile import YamlError, load_yaml
 FILE = "network.yaml"
 
 
+def percent(share: float) -> str:
+    """A share as a whole French percentage (narrow no-break space before %).
+
+    >>> percent(0.456), decimal(3.5), decimal(3.0)
+    ('46\u202f%', '3,5', '3')
+    """
+    return f"{round(share * 100)}\u202f%"
+
+
+def decimal(value: float) -> str:
+    """A number with a French decimal comma, without a useless ",0"."""
+    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
 @dataclass(frozen=True)
 class Wording:
     """Merged ``network.yaml`` keys; ``fingerprint`` changes with any of its files."""

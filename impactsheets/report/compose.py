@@ -145,7 +145,7 @@ def compose(response: Response, questionnaire: Questionnaire, template: Template
         parts=tuple(parts), keywords=keywords(answers.get(fields.keywords or "")),
         provisional=provisional, labels=labels,
         corrections=corrections(response, questionnaire, template) if provisional else (),
-        network={k: tuple(v) for k, v in network.lines(response, questionnaire).items()}
+        network={k: tuple(v) for k, v in network.lines(response).items()}
         if network else {}, network_title=network.phrases["title"] if network else "")
 
 
