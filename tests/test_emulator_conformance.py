@@ -31,7 +31,6 @@ EXCLUDED: dict[str, str] = {
     "CellTest.test_merge_cells": "merged-cell grid data and merge-aware reads not emulated",
     "ClientTest.test_copy": "Drive files.copy and comments not emulated",
     "ClientTest.test_import_csv": "Drive v2 upload (import_csv) not emulated",
-    "WorksheetTest.test_basic_filters": "setBasicFilter/clearBasicFilter not emulated",
     "WorksheetTest.test_copy_cut_range": "copyPaste/cutPaste not emulated",
     "WorksheetTest.test_group_columns": "dimension groups not emulated",
     "WorksheetTest.test_group_rows": "dimension groups not emulated",

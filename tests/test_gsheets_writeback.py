@@ -311,3 +311,27 @@ def test_a_write_applied_but_unanswered_converges(google_example: str,
     assert emulator_env.sheet_titles(google_example) == [WS, PROBLEMS_SHEET]
     assert set(marked(cells(emulator_env, google_example), 51)) == set(EXPECTED_MARKS)
     assert sync_once(google_example).api_requests() == 1  # converged: nothing left to write
+
+
+def test_problems_sheet_has_a_filter_wrapped_text_and_a_frozen_header(
+        google_example: str, emulator_env: Emulator) -> None:
+    sync_once(google_example)
+    with emulator_env.store.lock:
+        problems = emulator_env.store.spreadsheets[google_example].sheet_by_title(PROBLEMS_SHEET)
+        assert problems is not None
+        props, extras = copy.deepcopy(problems.props), copy.deepcopy(problems.extras)
+    assert props["gridProperties"]["frozenRowCount"] == 1
+    rows = len(problem_rows(validate(GoogleSheet(url(google_example)).read(), QUESTIONNAIRE))) + 1
+    assert extras["basicFilter"]["range"] == {"sheetId": props["sheetId"], "startRowIndex": 0,
+                                              "endRowIndex": rows, "startColumnIndex": 0,
+                                              "endColumnIndex": 8}
+    grid = cells(emulator_env, google_example, PROBLEMS_SHEET)
+    assert grid["H2"]["userEnteredFormat"]["wrapStrategy"] == "WRAP"
+    assert "wrapStrategy" not in grid["A1"].get("userEnteredFormat", {})  # the header row
+    assert grid["A1"]["userEnteredValue"] == {"stringValue": "Ligne"}
+    answers = cells(emulator_env, google_example)
+    header = next(ref for ref, c in answers.items()
+                  if c.get("userEnteredValue") == {"stringValue": "Problèmes"})
+    column = header.rstrip("1")
+    assert answers[f"{column}7"]["userEnteredFormat"]["wrapStrategy"] == "WRAP"
+    assert answers[f"{column}7"]["userEnteredValue"]["stringValue"].count("\n") == 3

@@ -327,6 +327,23 @@ def unmerge_cells(ss: Spreadsheet, req: dict[str, Any], where: str) -> None:
     box.sheet.extras["merges"] = keep
 
 
+def set_basic_filter(ss: Spreadsheet, req: dict[str, Any], where: str) -> None:
+    """The sheet's filter; a range's missing bounds are the whole grid (as Google stores it)."""
+    flt = dict(req.get("filter") or {})
+    given = dict(flt.get("range") or {})
+    sheet = _sheet(ss, given.get("sheetId"), where)
+    stored = {"sheetId": sheet.sheet_id} if sheet.sheet_id else {}  # sheet 0: omitted
+    stored.update(startRowIndex=int(given.get("startRowIndex", 0)),
+                  endRowIndex=int(given.get("endRowIndex", sheet.row_count)),
+                  startColumnIndex=int(given.get("startColumnIndex", 0)),
+                  endColumnIndex=int(given.get("endColumnIndex", sheet.col_count)))
+    sheet.extras["basicFilter"] = {**flt, "range": stored}
+
+
+def clear_basic_filter(ss: Spreadsheet, req: dict[str, Any], where: str) -> None:
+    _sheet(ss, req.get("sheetId"), where).extras.pop("basicFilter", None)
+
+
 def no_op(ss: Spreadsheet, req: dict[str, Any], where: str) -> None:
     """Accepted and ignored: display-only requests the product never reads back."""
 
@@ -346,6 +363,8 @@ HANDLERS: dict[str, Handler] = {
     "deleteProtectedRange": delete_protected_range,
     "mergeCells": merge_cells,
     "unmergeCells": unmerge_cells,
+    "setBasicFilter": set_basic_filter,
+    "clearBasicFilter": clear_basic_filter,
     "updateDimensionProperties": no_op,
     "autoResizeDimensions": no_op,
     "updateBorders": no_op,

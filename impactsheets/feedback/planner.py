@@ -17,8 +17,9 @@ What a write-back does (answer cells' values are never written: only their ``not
 * our columns "Statut", "Problèmes", "Rapport PDF" are found by (normalised) header, or
   created at the right end (``appendDimension`` when the grid is too narrow); their values are
   written as RAW text (``stringValue``: a value starting with ``=`` stays text);
-* the worksheet "Problèmes détectés" lists every problem; it is created, or rewritten when
-  its content differs.
+* the worksheet "Problèmes détectés" lists every problem (frozen header, a filter on every
+  column, wrapped text); it is created, or rewritten when its content differs; the
+  "Problèmes" cells of the response sheet wrap (one problem a line).
 
 Coordinators' formatting is theirs. A note is ours when it starts with :data:`NOTE_MARK`; a
 colour is ours when it is one of :data:`COLOURS`. On a cell with a coordinator's note and one
@@ -34,8 +35,9 @@ coordinator's colour keeps it: it only gets our note.
 ...                                              [{"effectiveValue": {"stringValue": "Arsenal"}}]])
 >>> report = ValidationReport("sheet", "questionnaire", ["Site"], {}, [], [])
 >>> requests = plan_write_back(SheetSnapshot(table, grid), report, {})
->>> [next(iter(r)) for r in requests]
-['appendDimension', 'updateCells', 'updateCells', 'addSheet', 'updateCells']
+>>> [next(iter(r)) for r in requests]  # doctest: +NORMALIZE_WHITESPACE
+['appendDimension', 'updateCells', 'updateCells', 'addSheet', 'updateCells', 'repeatCell',
+ 'setBasicFilter', 'updateDimensionProperties']
 """
 
 from __future__ import annotations
@@ -69,6 +71,9 @@ __all__ = ["PROBLEMS_SHEET", "SheetSnapshot", "check_unchanged", "plan_write_bac
 
 CHUNK = 400_000  # bytes of cell data per updateCells request
 COLOUR_FIELD = "userEnteredFormat.backgroundColor"
+WRAPPED = {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}
+WRAP_FIELDS = "userEnteredFormat.wrapStrategy,userEnteredFormat.verticalAlignment"
+MESSAGE_PIXELS = 520  # width of the problems worksheet's message column
 OUR_COLOURS = frozenset(COLOURS.values())
 _TOOL = frozenset(normalize_label(h) for h in TOOL_COLUMNS)
 _SEP = "\n\n"
@@ -213,8 +218,12 @@ def _tool_values(table: Table, grid: Grid, report: ValidationReport, links: dict
         if rows:
             span = range(rows[0], rows[-1] + 1)
             cells = [[_text_cell(desired[header].get(r, grid.text(r, column)))] for r in span]
+            fields = "userEnteredValue"
+            if header == PROBLEMS_HEADER:  # one problem a line: the cells wrap
+                cells = [[{**row[0], "userEnteredFormat": WRAPPED}] for row in cells]
+                fields += "," + WRAP_FIELDS
             yield from _update_rows(grid.info.sheet_id, rows[0] - 1, column - 1, cells, 1,
-                                    "userEnteredValue")
+                                    fields)
 
 
 def _marks(grid: Grid, report: ValidationReport, columns: dict[str, int]
@@ -276,8 +285,18 @@ def _problems_sheet(report: ValidationReport, current: Grid | None, taken: set[i
                       "gridProperties.frozenRowCount"}}
     cells = [[_text_cell(v, bold=i == 0) for v in row] for i, row in enumerate(wanted)]
     cells += [[]] * (rows - len(cells))
-    yield from _update_rows(sheet_id, 0, 0, cells, len(PROBLEMS_SHEET_HEADERS),
+    width = len(PROBLEMS_SHEET_HEADERS)
+    yield from _update_rows(sheet_id, 0, 0, cells, width,
                             "userEnteredValue,userEnteredFormat.textFormat.bold")
+    whole = {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": rows,
+             "startColumnIndex": 0, "endColumnIndex": width}
+    yield {"repeatCell": {"range": {**whole, "startRowIndex": 1},
+                          "cell": {"userEnteredFormat": WRAPPED}, "fields": WRAP_FIELDS}}
+    yield {"setBasicFilter": {"filter": {"range": whole}}}
+    yield {"updateDimensionProperties": {  # the message column is the widest
+        "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": width - 1,
+                  "endIndex": width},
+        "properties": {"pixelSize": MESSAGE_PIXELS}, "fields": "pixelSize"}}
 
 
 def plan_write_back(snapshot: SheetSnapshot, report: ValidationReport, links: dict[int, str]
