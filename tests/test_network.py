@@ -90,6 +90,9 @@ def test_example_synthesis_states_the_network_figures_in_french() -> None:
     reader = PdfReader(io.BytesIO(pdf))
     assert reader.metadata.title == "Synthèse du réseau — Effets sociaux et urbains"
     assert all(not page.images for page in reader.pages)  # charts are vector drawings
+    from tests.report_lint import unembedded_fonts
+
+    assert unembedded_fonts(pdf) == []
     assert synthesis_pdf(report, QUESTIONNAIRE) == pdf  # deterministic
 
 

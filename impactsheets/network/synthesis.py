@@ -123,7 +123,7 @@ def bars(rows: list[tuple[str, float, str]], look: _Look, width: float,
     track = bar_width - look.size * 4
     data = []
     for label, value, shown in rows:
-        drawing = Drawing(bar_width, _BAR_ROW)
+        drawing = Drawing(bar_width, _BAR_ROW, initialFontName=look.family)
         drawing.add(Rect(0, 2.5, track, _BAR_ROW - 5, fillColor=look.c["tag_background"],
                          strokeColor=None))
         if value > 0:
@@ -134,7 +134,8 @@ def bars(rows: list[tuple[str, float, str]], look: _Look, width: float,
                            fillColor=look.c["text"]))
         data.append([look.para(label, look.small), drawing])
     table = Table(data, colWidths=[label_width, bar_width])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), look.family),
+                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (0, -1), 6),
                                ("TOPPADDING", (0, 0), (-1, -1), 1),
@@ -144,7 +145,7 @@ def bars(rows: list[tuple[str, float, str]], look: _Look, width: float,
 
 def distribution(scale: ScaleStats, look: _Look, width: float, height: float) -> Drawing:
     """A vertical bar chart of sites per level; the median's level in the accent colour."""
-    drawing = Drawing(width, height)
+    drawing = Drawing(width, height, initialFontName=look.family)  # no default Helvetica
     chart = VerticalBarChart()
     chart.x, chart.y = look.size * 2.5, look.size * 1.8
     chart.width, chart.height = width - chart.x - 4, height - chart.y - look.size * 1.4
@@ -229,7 +230,8 @@ class Synthesis:
             cells.append([Paragraph(str(n), number),
                           look.para(self.w.phrase("synthesis", f"figures.{key}", n), look.body)])
         table = Table([cells], colWidths=[self.width / 4] * 4)
-        table.setStyle(TableStyle([
+        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), look.family),
+
             ("BACKGROUND", (0, 0), (-1, -1), look.c["quote_background"]),
             ("LINEAFTER", (0, 0), (-2, -1), 2, colors.white),
             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 8),
@@ -250,7 +252,8 @@ class Synthesis:
                 look.para(self.t("intensity_caption", low=scale.levels[0], high=high),
                           look.caption)]
         table = Table([[chart, text]], colWidths=[self.width * 0.58, self.width * 0.42])
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), look.family),
+                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
         return table
 
@@ -333,6 +336,7 @@ def synthesis_pdf(report: ValidationReport, questionnaire: Questionnaire,
     buffer = io.BytesIO()
     doc = BaseDocTemplate(buffer, pagesize=pagesize, invariant=1, lang="fr-FR", title=title,
                           author=style.author or "impactsheets", creator="impactsheets",
+                          initialFontName=look.family,  # no unused, unembedded Helvetica
                           subject=wording.text("synthesis", "subject"))
     frame = Frame(left, bottom, pagesize[0] - left - right, pagesize[1] - top - bottom,
                   id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
