@@ -46,10 +46,10 @@ def render_source(source: str | Path, out_dir: Path, *, sites: list[str] | tuple
                   template: str = "default", questionnaire: str | Path | None = None,
                   worksheet: str | None = None) -> list[Any]:
     """Validate ``source`` and render a report per current site into ``out_dir/reports``."""
-    from impactsheets.report import load_template, render_reports
+    from impactsheets.report import load_template, render_reports, template_for
 
-    loaded_template = load_template(template)  # a broken template stops before any reading
     loaded = load_questionnaire(questionnaire)
+    loaded_template = load_template(template_for(template, loaded))  # before any reading
     _, report = validate_source(source, loaded, worksheet)
     if sites:
         from impactsheets.network.sites import find_sites

@@ -267,7 +267,8 @@ def _yaml(name: str, timestamp: str | None, locale: str | None, site: dict[str, 
           lists: dict[str, list[str]], drafts: list[Draft], skipped: list[str]) -> str:
     out = ["# Draft written by 'impactsheets questionnaire init': check every '# guessed' line,",
            "# then give `label`s, `parts` and `topic`s (README, \"Your own form\").",
-           f"id: {_q(name)}", f"title: {_q(name)}", "version: \"1\"", "language: fr"]
+           f"id: {_q(name)}", f"title: {_q(name)}", "version: \"1\"", "language: fr",
+           "template: generic  # the report shows each question and its answer"]
     if locale:
         out.append(f"locale: {locale}  # guessed from the timestamps")
     else:

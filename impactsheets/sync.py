@@ -37,6 +37,7 @@ from impactsheets.network.stats import network_stats
 from impactsheets.network.wording import load_wording
 from impactsheets.pipeline import write_json
 from impactsheets.questionnaire import Questionnaire, load_questionnaire
+from impactsheets.report import template_for
 from impactsheets.report.naming import site_slugs
 from impactsheets.report.parallel import render_many
 from impactsheets.report.template import Template, load_template
@@ -172,7 +173,7 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
     out = config.output
     started_at = datetime.now().astimezone()
     questionnaire = load_questionnaire(config.questionnaire)
-    template = load_template(config.template)
+    template = load_template(template_for(config.template, questionnaire))
     versions = fingerprint(questionnaire.fingerprint_text, template.fingerprint)
     sheet: ResponseSheet = open_sheet(
         config.source, config.worksheet, out, service_account_file=config.service_account_file,

@@ -47,8 +47,23 @@ def render_site(response: Response, questionnaire: Questionnaire,
     ``network``, each part also shows the site against the network."""
     from impactsheets.report.pdf import to_pdf  # reportlab loads only when rendering
     if not isinstance(template, Template):
-        template = load_template(template)
+        template = load_template(template_for(template, questionnaire))
+    if template.name == "generic":  # any questionnaire, question by question
+        from impactsheets.report.generic import compose_generic
+
+        return to_pdf(compose_generic(response, questionnaire, template), template)
     return to_pdf(compose(response, questionnaire, template, network), template)
+
+
+def template_for(chosen: str | Path, questionnaire: Questionnaire) -> str | Path:
+    """The template to use: the one chosen, else (``"default"``) the questionnaire's own.
+
+    >>> from impactsheets.questionnaire import load_questionnaire
+    >>> template_for("default", load_questionnaire()), template_for("reseau-sud", load_questionnaire())
+    ('default', 'reseau-sud')
+    """
+    return questionnaire.template if str(chosen) == "default" and questionnaire.template \
+        else chosen
 
 
 def render_reports(report: ValidationReport, questionnaire: Questionnaire, out_dir: Path, *,
@@ -60,7 +75,8 @@ def render_reports(report: ValidationReport, questionnaire: Questionnaire, out_d
     A broken template raises :class:`~impactsheets.errors.TemplateError` before any file is
     written; one site's failure is recorded in its ``error`` and never stops the others.
     """
-    loaded = template if isinstance(template, Template) else load_template(template)
+    loaded = template if isinstance(template, Template) else load_template(
+        template_for(template, questionnaire))
     wanted = {s.casefold().strip() for s in sites} if sites is not None else None
     responses = [r for r in report.current
                  if wanted is None or r.site.casefold().strip() in wanted]

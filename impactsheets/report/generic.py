@@ -1,0 +1,104 @@
+"""The ``generic`` report: any questionnaire's answers, question by question, in the rich look.
+
+Used with ``templates/generic`` (a questionnaire's ``template: generic``; the drafts of
+``questionnaire init`` name it). Each part and topic of the questionnaire — or one part of
+every question when it has none — shows each answered question's label and its answer:
+choices as a list, a scale as dots with its position ("••••··· 4 sur 7"), numbers and dates
+in French, short texts as said, long texts as quotes. The site's identity questions are in the
+header, its e-mail address nowhere.
+
+>>> from impactsheets.questionnaire import Question
+>>> scale = Question("q", "Q", "Q", "scale", min=1, max=7)
+>>> answer_text(4, scale), answer_text(2.5, Question("d", "D", "D", "decimal"))
+('••••··· 4 sur 7', '2,5')
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from impactsheets.answers import Selection
+from impactsheets.questionnaire import Question, Questionnaire
+from impactsheets.report import french
+from impactsheets.report.compose import PartBlock, ReportModel, TopicBlock
+from impactsheets.report.phrases import fill, french_date, keywords
+from impactsheets.report.template import Template
+
+if TYPE_CHECKING:
+    from impactsheets.validation import Response
+
+TEMPLATE = "generic"
+_MAX_DOTS = 11
+
+
+def answer_text(answer: Any, question: Question) -> str:
+    """One answer as the report says it (long texts are quoted by the caller)."""
+    if isinstance(answer, Selection):
+        labels = [question.choice(v).report for v in answer.values]
+        return french.join([*labels, *(f"« {o} »" for o in answer.others)])
+    if isinstance(answer, bool):
+        return "oui" if answer else "non"
+    if question.type == "scale" and isinstance(answer, int | float):
+        low, high = int(question.min or 1), int(question.max or 5)
+        if high - low < _MAX_DOTS:
+            dots = "•" * (int(answer) - low + 1) + "·" * (high - int(answer))  # in the font
+            return f"{dots} {answer:g} sur {high}"
+        return f"{answer:g} sur {high}"
+    if isinstance(answer, float):
+        return f"{answer:,.10g}".replace(",", "\u202f").replace(".", ",")
+    if isinstance(answer, datetime | date):
+        return french_date(answer)
+    return " ".join(str(answer).split())
+
+
+def _block(question: Question, answer: Any) -> TopicBlock | None:
+    title = french.apostrophes(question.label)
+    if question.type == "long_text":
+        text = str(answer).strip()
+        return TopicBlock(question.id, title, (), (text,)) if text else None
+    said = answer_text(answer, question)
+    return TopicBlock(question.id, title, (french.typography(said),), ()) if said else None
+
+
+def compose_generic(response: Response, questionnaire: Questionnaire,
+                    template: Template) -> ReportModel:
+    """The report model of one response, question by question."""
+    answers = response.answers
+    site_block = questionnaire.site
+    site = site_block.name_of(answers, response.row)
+    hidden = {q for q in (site_block.name, site_block.town, site_block.postal_code,
+                          site_block.email, site_block.keywords) if q}
+    hidden |= {q.id for q in questionnaire.questions if q.type == "email"}
+    when = response.timestamp
+    context = {"site": french.display_name(site), "de_site": french.of_name(site, template.labels["place"]),
+               "date": french_date(when) if when else "",
+               "errors": french.count_noun(response.errors, "réponse", "réponses"),
+               "town": site_block.answer(answers, "town"),
+               "postal_code": site_block.answer(answers, "postal_code"),
+               "title": questionnaire.title or questionnaire.id}
+
+    def label(key: str) -> str:
+        return fill(template.labels[key], lambda n, _: context.get(n, "")) or ""
+
+    shown = [q for q in questionnaire.questions if q.id not in hidden and q.id in answers]
+    groups: list[tuple[str, str, list[Question]]] = []
+    topic_title = {t.id: t.title for p in questionnaire.parts for t in p.topics}
+    for part in questionnaire.parts:
+        ids = {t.id for t in part.topics}
+        groups.append((part.id, part.title, [q for q in shown if q.topic in ids]))
+    rest = [q for q in shown if q.topic not in topic_title]
+    if rest:
+        groups.append(("reponses", label("generic_part"), rest))
+    parts = []
+    for pid, title, questions in groups:
+        topics = tuple(b for q in questions if (b := _block(q, answers[q.id])))
+        if topics:
+            parts.append(PartBlock(pid, french.apostrophes(title), None, 5, topics))
+    provisional = french.typography(label("provisional")) if response.errors else None
+    identity = tuple(french.typography(i.strip()) for i in (label("identity"), label("answered"))
+                     if i.strip())
+    return ReportModel(
+        title=french.typography(label("title") or site), site=site, identity=identity,
+        parts=tuple(parts), keywords=keywords(answers.get(site_block.keywords or "")),
+        provisional=provisional, labels=template.labels)

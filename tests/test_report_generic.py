@@ -1,0 +1,61 @@
+"""The generic report: any questionnaire, from 'questionnaire init' to one PDF per response."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from pypdf import PdfReader
+from test_questionnaire_init import write_sheet
+
+from impactsheets.cli import main
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_init_then_render_shows_every_answer_question_by_question(tmp_path: Path) -> None:
+    sheet = write_sheet(tmp_path)
+    draft = tmp_path / "q.yaml"
+    assert CliRunner().invoke(main, ["questionnaire", "init", str(sheet), "--out",
+                                     str(draft)]).exit_code == 0
+    assert "template: generic" in draft.read_text(encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["render", str(sheet), "--questionnaire", str(draft),
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (out / "reports").iterdir()) == [
+        "blue-oars.pdf", "les-canotiers.pdf", "red-sails.pdf"]
+    text = pdf_text(out / "reports" / "red-sails.pdf")
+    lines = text.splitlines()
+    assert lines[:3] == ["Réponses de Red Sails", "Brest",
+                         "Questionnaire « club-survey » rempli le 13 septembre 2019"]
+    for label, answer in [("Members", "40"), ("Budget (EUR)", "300"),
+                          ("How useful was the training?", "••••••• 7 sur 7"),
+                          ("Which activities do you run?", "Rowing"),
+                          ("Was it your first year?", "non"),
+                          ("Rate each room [Kitchen]", "Poor"), ("Rate each room [Garden]", "Good")]:
+        assert lines[lines.index(label) + 1] == answer, label
+    assert "« We would like more sessions in the evening" in text  # a long text, quoted
+    assert "b@club.org" not in text and "Email Address" not in text  # never the address
+    latest = pdf_text(out / "reports" / "les-canotiers.pdf")  # 1 October replaced 12 September
+    assert "•••••·· 5 sur 7" in latest
+    assert "Budget (EUR)\n1\u202f300\n" in latest.replace("1 300", "1\u202f300")
+    assert "Rowing, Sailing school et « Beach cleaning day »" in latest
+
+
+def test_a_sync_with_a_drafted_questionnaire(tmp_path: Path) -> None:
+    sheet = write_sheet(tmp_path)
+    draft = tmp_path / "q.yaml"
+    CliRunner().invoke(main, ["questionnaire", "init", str(sheet), "--out", str(draft)])
+    config = tmp_path / "sync.yaml"
+    config.write_text(f"source: {sheet}\nquestionnaire: {draft}\noutput: {tmp_path / 'out'}\n",
+                      encoding="utf-8")
+    result = CliRunner().invoke(main, ["sync", "--config", str(config), "--json", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert (summary["responses"], summary["superseded"], summary["rendered"]) == (4, 1, 3)
+    assert summary["errors"] == 0
+    assert "Red Sails" in pdf_text(tmp_path / "out" / "reports" / "red-sails.pdf")
