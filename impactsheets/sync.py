@@ -213,7 +213,7 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
         summary.write_back = _write_back(sheet, report, links) if config.write_back else "off"
         from impactsheets.network.synthesis import write_synthesis
 
-        write_synthesis(report, questionnaire, out, template, stats)
+        write_synthesis(report, questionnaire, out, template, stats, only_if_changed=True)
         entries = index_entries(
             report, questionnaire,
             {row: (d.pdf, d.link if d.drive_id else "") for row, d in delivered.items()},

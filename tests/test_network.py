@@ -255,6 +255,10 @@ def test_sync_re_renders_only_reports_whose_printed_figures_changed(tmp_path: Pa
         return json.loads(result.stdout)
 
     assert sync()["rendered"] == 13
+    synthesis = tmp_path / "out" / "synthese-reseau.pdf"
+    first = (synthesis.stat().st_mtime_ns, synthesis.read_bytes())
+    assert sync()["rendered"] == 0
+    assert (synthesis.stat().st_mtime_ns, synthesis.read_bytes()) == first  # not drawn again
     book = load(source)
     sheet = book.worksheets[0]
     headers = [c.value for c in sheet[1]]
@@ -270,3 +274,4 @@ def test_sync_re_renders_only_reports_whose_printed_figures_changed(tmp_path: Pa
     second = sync()
     assert second["rendered"] == weekly + 1
     assert second["skipped"] == 13 - second["rendered"]
+    assert synthesis.read_bytes() != first[1]  # the network's figures changed

@@ -349,10 +349,26 @@ def synthesis_pdf(report: ValidationReport, questionnaire: Questionnaire,
 
 def write_synthesis(report: ValidationReport, questionnaire: Questionnaire, out_dir: Path,
                     template: Template | str | Path = "default",
-                    stats: NetworkStats | None = None) -> Path:
-    """Write ``out_dir/synthese-reseau.pdf`` atomically; return its path."""
-    return atomic_write(Path(out_dir) / FILE_NAME,
-                        synthesis_pdf(report, questionnaire, template, stats))
+                    stats: NetworkStats | None = None, *, only_if_changed: bool = False) -> Path:
+    """Write ``out_dir/synthese-reseau.pdf`` atomically; return its path. With
+    ``only_if_changed`` (the sync), a synthesis whose inputs (figures, template, questionnaire
+    title, last answer date) are those of the file already there is not drawn again: a
+    digest of them is kept in ``.synthese-reseau.sha256`` beside it."""
+    from impactsheets.state import fingerprint
+
+    loaded = template if isinstance(template, Template) else load_template(template)
+    path, marker = Path(out_dir) / FILE_NAME, Path(out_dir) / f".{FILE_NAME}.sha256"
+    stats = stats or network_stats(report, questionnaire, load_wording(loaded))
+    times = [r.timestamp for r in report.current if r.timestamp is not None]
+    digest = fingerprint(repr(stats), loaded.fingerprint, questionnaire.title,
+                         max(times) if times else None)
+    if only_if_changed and path.is_file() and marker.is_file() and \
+            marker.read_text(encoding="utf-8") == digest:
+        return path
+    atomic_write(path, synthesis_pdf(report, questionnaire, loaded, stats))
+    if only_if_changed:
+        atomic_write(marker, digest.encode("utf-8"))
+    return path
 
 
 def synthesis_source(source: str | Path, out_dir: Path, *, template: str | Path = "default",
