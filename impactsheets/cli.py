@@ -3,7 +3,8 @@
 Machine output (``--json``) goes to stdout, human messages to stderr. Exit codes (README,
 "Exit codes"): 0 ok, 1 the data has errors, 2 usage error, 3 the tool cannot run,
 4 configuration error, 5 Google Sheets/Drive access error, 6 some reports failed,
-7 another run holds the lock.
+7 another run holds the lock, 8 the output cannot be written, 70 internal error (the
+traceback is saved to a log file), 130 interrupted.
 
 >>> from click.testing import CliRunner
 >>> CliRunner().invoke(main, ["--version"]).output.startswith("impactsheets")
@@ -12,9 +13,14 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import signal
+import sqlite3
 import sys
+import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -24,9 +30,13 @@ import click
 from impactsheets import __version__
 from impactsheets.errors import (
     EXIT_DATA_ERRORS,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
     EXIT_MAIL,
     EXIT_REPORTS_FAILED,
     ImpactsheetsError,
+    OutputError,
+    from_os_error,
 )
 
 if TYPE_CHECKING:  # a command imports what it needs when it runs: `--help` stays quick
@@ -36,17 +46,75 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def reports_errors(func: F) -> F:
-    """Turn a named exception into a one-line message on stderr and its exit code."""
+    """Turn any failure into one line on stderr and a documented exit code.
+
+    Named exceptions carry their code; OS and SQLite errors (disk full, read-only folder…)
+    exit 8 or 3; anything else is a bug: its traceback goes to a log file (in the output
+    folder, else the current or the temporary folder) that the one line names, exit 70.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
         except ImpactsheetsError as exc:
-            click.echo(f"impactsheets: error: {exc}", err=True)
-            sys.exit(exc.exit_code)
+            _fail(str(exc), exc.exit_code)
+        except OSError as exc:
+            error = from_os_error(exc)
+            _fail(str(error), error.exit_code)
+        except sqlite3.Error as exc:
+            error = OutputError(f"state file: {exc}")
+            _fail(str(error), error.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted", EXIT_INTERRUPTED)
+        except Exception as exc:
+            saved = save_traceback(_output_folder(kwargs))
+            summary = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+            _fail(f"internal error ({summary}); the details are in {saved}; please report it",
+                  EXIT_INTERNAL)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"impactsheets: error: {' '.join(message.split())}", err=True)
+    sys.exit(code)
+
+
+def _output_folder(kwargs: dict[str, Any]) -> Path | None:
+    """The output folder of the failed command, when it has one."""
+    if kwargs.get("out_dir") is not None:
+        return Path(kwargs["out_dir"])
+    if "config_path" in kwargs:
+        try:
+            from impactsheets.config import load_config
+
+            return load_config(kwargs["config_path"]).output
+        except Exception:
+            return None
+    return None
+
+
+def save_traceback(folder: Path | None) -> Path | str:
+    """Write the current exception's traceback to ``impactsheets-error-<time>.log`` in the
+    first of ``folder``, the current folder and the temporary folder that can be written."""
+    import tempfile
+
+    from impactsheets.files import atomic_write
+
+    name = f"impactsheets-error-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.log"
+    text = (f"impactsheets {__version__}, Python {sys.version.split()[0]}\n"
+            f"command: {' '.join(sys.argv)}\n\n{traceback.format_exc()}")
+    for place in (folder, Path.cwd(), Path(tempfile.gettempdir())):
+        if place is None:
+            continue
+        try:
+            return atomic_write(place / name, text, 0o600)
+        except OSError:
+            continue
+    return "(no folder could be written)"
 
 
 def emit_json(data: Any) -> None:
@@ -84,6 +152,9 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON o
 @click.version_option(__version__, prog_name="impactsheets")
 def main() -> None:
     """Validate "effets sociaux et urbains" answers, annotate the sheet, render site reports."""
+    if hasattr(signal, "SIGXFSZ"):  # a file-size limit (ulimit -f) is an error, not a kill
+        with contextlib.suppress(ValueError):  # (only the main thread may set handlers)
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
 @main.command()

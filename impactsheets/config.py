@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from impactsheets.errors import ConfigError
+from impactsheets.files import atomic_write
 from impactsheets.locales import locale_of
 from impactsheets.sources import is_google_sheet
 
@@ -193,10 +194,6 @@ def write_config(path: Path, values: dict[str, Any]) -> Path:
     SyncConfig.from_dict(values, str(path), path.resolve().parent)
     if path.exists():
         raise ConfigError(f"{path}: already exists; remove it or choose another --config path")
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = ("# impactsheets sync configuration (see config/sync.example.yaml for every key)\n"
             + yaml.safe_dump(values, allow_unicode=True, sort_keys=False))
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    return path
+    return atomic_write(path, text, 0o600)

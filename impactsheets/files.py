@@ -1,44 +1,96 @@
-"""Safe file writing: atomic replacement and user-only permissions.
+"""Safe file writing: the one atomic writer of the tool, and the cleanup of what a killed run
+left behind.
+
+Every file the tool writes goes through :func:`atomic_file` (or :func:`atomic_write`): the
+data goes to a temporary file beside the target, named ``.<name>.<pid>.<random>.part``, which
+is renamed over the target once complete. A reader, or a run killed at any moment, sees the
+old file or the new one, never a partial one; a failed write removes its temporary file; a
+killed run's temporary files are removed by the next run (:func:`remove_partials`).
 
 >>> import tempfile; d = Path(tempfile.mkdtemp())
 >>> atomic_write(d / "a.txt", b"ok").read_bytes()
 b'ok'
+>>> with atomic_file(d / "b.txt", 0o600) as handle:
+...     _ = handle.write(b"secret")
+>>> oct((d / "b.txt").stat().st_mode & 0o777), sorted(p.name for p in d.iterdir())
+('0o600', ['a.txt', 'b.txt'])
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import BinaryIO
+
+PARTIAL_SUFFIX = ".part"
+_PARTIAL = re.compile(r"^\..+\.(?P<pid>\d+)\.[^.]+\.part$")
 
 
-def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> Path:
-    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
+@contextmanager
+def atomic_file(path: Path, mode: int = 0o644) -> Iterator[BinaryIO]:
+    """A binary file handle whose content replaces ``path`` only when the block succeeds.
 
-    A reader (or a run killed half-way) sees either the old file or the new one, never a
-    partial one.
+    The temporary file is created user-only (so a secret is never readable by others, even
+    for a moment), then given ``mode`` just before the rename.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=PARTIAL_SUFFIX,
+                               dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
+        with suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def atomic_write(path: Path, data: bytes | str, mode: int = 0o644) -> Path:
+    """Write ``data`` (text is UTF-8) to ``path`` atomically; return ``path``."""
+    with atomic_file(path, mode) as handle:
+        handle.write(data.encode("utf-8") if isinstance(data, str) else data)
     return path
 
 
-def remove_partials(folder: Path) -> int:
-    """Delete leftover ``.*.part`` files of an interrupted run; return how many."""
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # our own leftovers cannot be in use: we are not writing them now
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_partials(*folders: Path) -> int:
+    """Delete the temporary files that killed runs left in ``folders``; return how many.
+
+    A file whose writer is still running (another process writing the same folder) is kept.
+
+    >>> import tempfile; d = Path(tempfile.mkdtemp())
+    >>> _ = (d / ".index.csv.999999999.abc123.part").write_bytes(b"half")
+    >>> remove_partials(d), list(d.iterdir())
+    (1, [])
+    """
     count = 0
-    if folder.is_dir():
-        for leftover in folder.glob(".*.part"):
-            leftover.unlink(missing_ok=True)
-            count += 1
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for leftover in folder.glob(f".*{PARTIAL_SUFFIX}"):
+            match = _PARTIAL.match(leftover.name)
+            if match and _alive(int(match["pid"])):
+                continue
+            with suppress(FileNotFoundError):
+                leftover.unlink()
+                count += 1
     return count

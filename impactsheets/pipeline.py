@@ -8,13 +8,13 @@ True
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from impactsheets.files import atomic_write, remove_partials
 from impactsheets.questionnaire import Questionnaire, load_questionnaire
 from impactsheets.resources import data_path
 from impactsheets.sources import Table, read_table
@@ -34,12 +34,7 @@ def validate_source(source: str | Path, questionnaire: Questionnaire | str | Pat
 
 def write_json(path: Path, data: Any) -> Path:
     """Write ``data`` as pretty UTF-8 JSON, atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n",
-                   encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return atomic_write(path, json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 def render_source(source: str | Path, out_dir: Path, *, sites: list[str] | tuple[str, ...] | None = None,
@@ -85,8 +80,9 @@ def run_demo(out_dir: Path) -> DemoResult:
 
     started, clock = datetime.now().astimezone(), time.monotonic()
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_partials(out_dir)
     source = out_dir / EXAMPLE_WORKBOOK
-    shutil.copyfile(data_path("examples", EXAMPLE_WORKBOOK), source)
+    atomic_write(source, data_path("examples", EXAMPLE_WORKBOOK).read_bytes())
     questionnaire = load_questionnaire()
     table, report = validate_source(source, questionnaire)
     result = DemoResult(out_dir, report)

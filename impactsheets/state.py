@@ -4,6 +4,11 @@ Each site's fingerprint (its answers + the questionnaire + the template) tells w
 report must be rendered again; the Drive file id keeps its link stable across runs. Every
 update is committed at once, so a run killed at any moment resumes where it stopped.
 
+A damaged state file (corrupt, truncated, another program's database, a folder in its place)
+is moved aside as ``state.sqlite.damaged-<time>`` and a new one is built: the run then
+renders every report again. Any other SQLite failure is an :class:`~impactsheets.errors.
+OutputError` naming the file.
+
 >>> store = StateStore(Path(":memory:"))
 >>> store.get("arsenal|25000") is None
 True
@@ -13,11 +18,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from impactsheets.errors import OutputError
+
+log = logging.getLogger("impactsheets.state")
+_OUR_COLUMNS = {"key", "slug", "fingerprint", "pdf", "drive_id", "link"}
+_DAMAGED_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sites (
@@ -56,34 +71,94 @@ class StateStore:
     """Read and update site states in a SQLite file created with user-only permissions."""
 
     def __init__(self, path: Path, read_only: bool = False) -> None:
+        self.path = path
+        #: Where a damaged state file was moved (None when the file was fine).
+        self.damaged: Path | None = None
         if read_only:  # a dry run: look, never create or change anything
-            uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"  # no -wal/-shm created
-            self.connection = sqlite3.connect(uri, uri=True, isolation_level=None)
+            self.connection = self._open_read_only()
             return
         if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if not path.exists():
-                os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-        self.connection = sqlite3.connect(str(path), isolation_level=None)
-        self.connection.execute("PRAGMA journal_mode=WAL")
-        # WAL + NORMAL: never corrupted, and a killed process loses nothing; only a power cut
-        # may forget the last commits, which just means re-rendering those reports.
-        self.connection.execute("PRAGMA synchronous=NORMAL")
-        self.connection.executescript(_SCHEMA)
+            if path.exists() and not path.is_file():
+                self.damaged = _move_aside(path, "not a file")
+            with self._errors():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                if not path.exists():
+                    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        try:
+            self.connection = self._open()
+        except _Damaged as exc:
+            self.damaged = _move_aside(path, str(exc))
+            self.connection = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        path = self.path
+        with self._errors():
+            connection = sqlite3.connect(str(path), isolation_level=None)
+            try:
+                problem = _damage(connection) if str(path) != ":memory:" else None
+                if problem:
+                    raise _Damaged(problem)
+                connection.execute("PRAGMA journal_mode=WAL")
+                # WAL + NORMAL: never corrupted, and a killed process loses nothing; only a
+                # power cut may forget the last commits, which just means re-rendering those
+                # reports.
+                connection.execute("PRAGMA synchronous=NORMAL")
+                connection.executescript(_SCHEMA)
+            except BaseException:
+                connection.close()
+                raise
+        return connection
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """A read-only connection that writes nothing: it sees the last commits of a killed
+        or running sync (the write-ahead log) and creates no -wal/-shm file when there is
+        none. A damaged file reads as empty (the real run will move it aside)."""
+        path = self.path
+        problem = None if path.is_file() else "not a file"
+        if problem is None:
+            wal = path.with_name(path.name + "-wal").exists()
+            uri = f"{path.resolve().as_uri()}?mode=ro{'' if wal else '&immutable=1'}"
+            with self._errors():
+                connection = sqlite3.connect(uri, uri=True, isolation_level=None)
+                problem = _damage(connection)
+                if problem is None:
+                    return connection
+                connection.close()
+        log.warning("state file %s is damaged (%s): the next sync will move it aside and "
+                    "render every report again", path, problem)
+        connection = sqlite3.connect(":memory:", isolation_level=None)
+        connection.executescript(_SCHEMA)
+        return connection
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Turn SQLite and OS failures into one-line :class:`OutputError`."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise OutputError(f"state file {self.path}: {exc}") from None
+        except OSError as exc:
+            raise OutputError(f"state file {self.path}: {exc.strerror or exc}") from None
 
     def get(self, key: str) -> SiteState | None:
-        row = self.connection.execute(
-            "SELECT key, slug, fingerprint, pdf, drive_id, link FROM sites WHERE key = ?", (key,)
-        ).fetchone()
+        with self._errors():
+            row = self.connection.execute(
+                "SELECT key, slug, fingerprint, pdf, drive_id, link FROM sites WHERE key = ?",
+                (key,)).fetchone()
         return SiteState(*row) if row else None
 
     def all(self) -> dict[str, SiteState]:
-        rows = self.connection.execute(
-            "SELECT key, slug, fingerprint, pdf, drive_id, link FROM sites").fetchall()
+        with self._errors():
+            rows = self.connection.execute(
+                "SELECT key, slug, fingerprint, pdf, drive_id, link FROM sites").fetchall()
         return {row[0]: SiteState(*row) for row in rows}
 
     def put(self, state: SiteState) -> None:
         """Insert or replace one site's state, committed immediately."""
+        with self._errors():
+            self._put(state)
+
+    def _put(self, state: SiteState) -> None:
         self.connection.execute(
             "INSERT INTO sites (key, slug, fingerprint, pdf, drive_id, link) VALUES (?,?,?,?,?,?)"
             " ON CONFLICT(key) DO UPDATE SET slug=excluded.slug, fingerprint=excluded.fingerprint,"
@@ -94,3 +169,50 @@ class StateStore:
 
     def close(self) -> None:
         self.connection.close()
+
+
+class _Damaged(Exception):
+    """The state file is not a sound state database (the message says why)."""
+
+
+def _damage(connection: sqlite3.Connection) -> str | None:
+    """Why this database is not a sound state file, or None when it is."""
+    try:
+        check = connection.execute("PRAGMA quick_check").fetchall()
+        tables = {row[0] for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(sites)")}
+    except sqlite3.DatabaseError as exc:
+        if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _DAMAGED_CODES:
+            return str(exc)
+        raise
+    if check != [("ok",)]:
+        return f"corrupt ({check[0][0]})"
+    if tables and "sites" not in tables:
+        return f"another program's database (tables {', '.join(sorted(tables)[:3])})"
+    if "sites" in tables and not columns >= _OUR_COLUMNS:
+        return "a 'sites' table of another shape"
+    return None
+
+
+def _move_aside(path: Path, why: str) -> Path:
+    """Rename a damaged state file (and its SQLite companions) to ``<name>.damaged-<time>``."""
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    number = 1
+    while target.exists():
+        number += 1
+        target = path.with_name(f"{path.name}.damaged-{stamp}-{number}")
+    try:
+        path.rename(target)
+        for suffix in ("-wal", "-shm"):
+            companion = path.with_name(path.name + suffix)
+            if companion.exists():
+                companion.rename(target.with_name(target.name + suffix))
+    except OSError as exc:
+        raise OutputError(f"state file {path} is damaged ({why}) and cannot be moved aside: "
+                          f"{exc.strerror or exc}") from None
+    log.warning("state file %s was damaged (%s): moved to %s; a new one is built and every "
+                "report is rendered again", path, why, target.name)
+    return target
+

@@ -24,13 +24,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-
 from impactsheets.answers import Selection
 from impactsheets.config import SyncConfig
 from impactsheets.delivery import Delivered
 from impactsheets.delivery.folder import index_entries, run_info, write_index, write_zip
-from impactsheets.errors import ImpactsheetsError, LockedError
+from impactsheets.errors import (
+    STOP_ERRNOS,
+    ImpactsheetsError,
+    OutputError,
+    describe_os_error,
+    from_os_error,
+)
 from impactsheets.files import atomic_write, remove_partials
 from impactsheets.network.comparison import Comparison, comparison_from
 from impactsheets.network.stats import network_stats
@@ -41,9 +45,10 @@ from impactsheets.report import template_for
 from impactsheets.report.naming import site_slugs
 from impactsheets.report.parallel import render_many
 from impactsheets.report.template import Template, load_template
+from impactsheets.runlock import RunLock
 from impactsheets.sheet import ResponseSheet, open_sheet
 from impactsheets.state import SiteState, StateStore, fingerprint
-from impactsheets.validation import Response, ValidationReport, validate
+from impactsheets.validation import Response, ValidationReport, message, validate
 
 log = logging.getLogger("impactsheets.sync")
 Progress = Callable[[int, int, str], None]
@@ -144,21 +149,22 @@ def _uploader(config: SyncConfig) -> Any:
 
 @contextmanager
 def run_lock(config: SyncConfig, dry_run: bool = False) -> Iterator[None]:
-    """Hold ``<output>/.sync.lock`` (a dry run takes none); :class:`LockedError` when taken."""
+    """Hold ``<output>/.sync.lock`` (a dry run takes none); :class:`LockedError` when taken.
+
+    Under the lock, the temporary files of a killed run are removed wherever the sync writes.
+    """
     if dry_run:
         yield
         return
-    config.output.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(config.output / ".sync.lock"), timeout=0)
+    if config.output.exists() and not config.output.is_dir():
+        raise OutputError(f"output folder {config.output} is a file, not a folder")
     try:
-        lock.acquire()
-    except Timeout:
-        raise LockedError(f"another impactsheets sync is running on {config.output} "
-                          f"(lock file {config.output / '.sync.lock'}); try again later") from None
-    try:
+        config.output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise from_os_error(exc, "cannot create the output folder") from None
+    with RunLock(config.output / ".sync.lock"):
+        remove_partials(config.output, config.output / "reports", config.state_path.parent)
         yield
-    finally:
-        lock.release()
 
 
 def run_sync(config: SyncConfig, options: SyncOptions | None = None) -> RunSummary:
@@ -203,7 +209,6 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
             summary.api_requests = sheet.api_requests()
             summary.duration_s = round(time.monotonic() - started, 3)
             return summary
-        remove_partials(out / "reports")
         delivered = _render_and_deliver(config, options, todo, store, summary, network)
         for plan in unchanged:
             if plan.previous is not None:
@@ -301,8 +306,12 @@ def _render_and_deliver(config: SyncConfig, options: SyncOptions, todo: list[_Pl
                                     link.drive_id, link.link))
                 delivered[plan.response.row] = link
                 summary.rendered += 1
-            except (OSError, ImpactsheetsError) as exc:
-                error = str(exc) if isinstance(exc, ImpactsheetsError) else f"{type(exc).__name__}: {exc}"
+            except OSError as exc:
+                if exc.errno in STOP_ERRNOS:  # disk full, read-only…: no report can be written
+                    raise from_os_error(exc) from None
+                error = f"cannot write {describe_os_error(exc)}"
+            except ImpactsheetsError as exc:
+                error = str(exc)
         if error is not None:
             summary.failed += 1
             summary.failures.append({"row": plan.response.row, "site": plan.response.site,
@@ -325,7 +334,9 @@ def _links(responses: list[Response], delivered: dict[int, Delivered], summary: 
     for response in responses:
         link = delivered.get(response.row)
         if response.row in failed:
-            links[response.row] = f"Échec du rapport : {failed[response.row][:200]}"
+            # The details (paths, errors) stay in the run's log and summary: a shared sheet
+            # only says that the report failed and will be retried.
+            links[response.row] = message("report-failed")
         elif link is not None and (local_paths or link.drive_id):
             links[response.row] = link.link
     return links

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from filelock import FileLock
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from impactsheets.cli import main
 from impactsheets.pipeline import EXAMPLE_WORKBOOK
 from impactsheets.resources import data_path
+from impactsheets.runlock import RunLock
+from impactsheets.validation import message
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = data_path("examples", EXAMPLE_WORKBOOK)
@@ -115,10 +116,14 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
 def test_second_concurrent_run_is_refused_with_exit_7(tmp_path: Path) -> None:
     config = make_config(tmp_path)
     (tmp_path / "out").mkdir()
-    with FileLock(str(tmp_path / "out" / ".sync.lock")):
+    with RunLock(tmp_path / "out" / ".sync.lock"):
         result, _ = sync(config)
     assert result.exit_code == 7
-    assert result.stderr.startswith("impactsheets: error: another impactsheets sync is running on")
+    assert result.stderr.startswith("impactsheets: error: another impactsheets sync is running "
+                                    f"on {tmp_path / 'out'} (pid {os.getpid()} since ")
+    assert result.stderr.count("\n") == 1
+    result, _ = sync(config)  # released: the next run goes
+    assert result.exit_code == 0, result.output
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -158,7 +163,10 @@ def test_one_site_failure_does_not_stop_the_others_and_exits_6(tmp_path: Path) -
     sheet = load_workbook(tmp_path / "out/responses-annotated.xlsx").worksheets[0]
     headers = [c.value for c in sheet[1]]
     link = sheet.cell(row=6, column=headers.index("Rapport PDF") + 1).value
-    assert link.startswith("Échec du rapport : IsADirectoryError")
+    assert link == message("report-failed")  # no local path, no exception name in the sheet
+    assert "Échec du rapport" in link and str(tmp_path) not in link
+    assert summary["failures"][0]["error"].startswith(
+        f"cannot write {tmp_path / 'out/reports/arsenal.pdf'}: Is a directory")
     assert sheet.cell(row=2, column=headers.index("Rapport PDF") + 1).value == "reports/numeripole-le.pdf"
 
 

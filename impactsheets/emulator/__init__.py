@@ -125,7 +125,8 @@ class Emulator:
         reason: str | None = None,
     ) -> None:
         """Make the next ``times`` matching API calls fail (429/500/503/...), be slow, be
-        dropped without an answer, or answer 200 with a malformed JSON body ("bad-json").
+        dropped without an answer, or answer 200 with a malformed JSON body ("bad-json") or
+        with an HTML login page ("captive-portal").
         ``reason``: a Drive-style error with this ``errors[0].reason`` (``rateLimitExceeded``)."""
         rule: dict[str, Any] = {"action": action, "times": times, "match": {}}
         if method:

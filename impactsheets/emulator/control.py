@@ -72,7 +72,8 @@ def validate_fault(rule: Any) -> None:
     if not isinstance(rule, dict):
         raise ValueError("a fault rule is an object")
     action = rule.get("action")
-    if action not in ("slow", "drop", "bad-json") and not (isinstance(action, int) and 400 <= action <= 599):
+    named = ("slow", "drop", "bad-json", "captive-portal")
+    if action not in named and not (isinstance(action, int) and 400 <= action <= 599):
         raise ValueError(f"unknown fault action {action!r}")
     if int(rule.get("times", 1)) < 1:
         raise ValueError("times must be >= 1")

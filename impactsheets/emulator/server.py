@@ -22,6 +22,9 @@ from .store import ApiError, Store
 
 MAX_BODY = 10 * 1024 * 1024
 JSON_TYPE = "application/json; charset=UTF-8"
+#: What a hotel or station network answers to any request until one logs in.
+CAPTIVE_PORTAL_PAGE = (b"<!doctype html><html><head><title>Connexion au Wi-Fi</title></head>"
+                       b"<body><form action=/login>Acceptez les conditions</form></body></html>")
 
 FAULT_BODIES: dict[int, tuple[str, str]] = {
     429: (
@@ -275,6 +278,10 @@ class _Handler(BaseHTTPRequestHandler):
             elif action == "bad-json":
                 entry["status"] = 200
                 self._send(Answer(200, b'{"spreadsheetId": "truncated', JSON_TYPE))
+                return
+            elif action == "captive-portal":  # a network login page answered instead
+                entry["status"] = 200
+                self._send(Answer(200, CAPTIVE_PORTAL_PAGE, "text/html; charset=utf-8"))
                 return
             else:
                 code = int(action)

@@ -9,8 +9,6 @@ PosixPath('out/annotated.xlsx')
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -32,6 +30,7 @@ from impactsheets.feedback import (
     problem_rows,
     status_by_row,
 )
+from impactsheets.files import atomic_file
 from impactsheets.questionnaire import normalize_label
 from impactsheets.sources import Table
 from impactsheets.validation import ValidationReport
@@ -40,7 +39,7 @@ _WRAPPED = Alignment(wrap_text=True, vertical="top")
 
 
 def xlsx_safe(text: str) -> str:
-    """Text that an XLSX cell can hold: a vertical tab (Excel's line break) becomes a line
+    r"""Text that an XLSX cell can hold: a vertical tab (Excel's line break) becomes a line
     break, other control characters are removed (the source file itself is never changed).
 
     >>> xlsx_safe("Ly\x0bon\x07")
@@ -142,13 +141,6 @@ def annotate_workbook(source: Path, report: ValidationReport, out: Path, table: 
             sheet.cell(row=row, column=status_column).fill = PatternFill(
                 fill_type="solid", start_color=colour, end_color=colour)
     _write_problems_sheet(book, report)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".annotated-", suffix=".xlsx", dir=out.parent)
-    os.close(fd)
-    try:
-        book.save(tmp)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_file(out) as handle:
+        book.save(handle)
     return out

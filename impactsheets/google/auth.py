@@ -32,6 +32,7 @@ import google.auth.credentials
 from google.auth.exceptions import DefaultCredentialsError, GoogleAuthError
 
 from impactsheets.errors import ConfigError
+from impactsheets.files import atomic_write, remove_partials
 
 from .endpoint import emulator_url
 
@@ -78,6 +79,8 @@ def _read_key_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"credentials file not found: {path}") from None
     except OSError as exc:
         raise ConfigError(f"credentials file unreadable: {path} ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"credentials file is not a Google key file (not UTF-8 text): {path}") from None
     try:
         info = json.loads(text)
     except ValueError:
@@ -91,10 +94,8 @@ def _save_token(creds: Any, path: Path) -> None:
     """Cache an OAuth user token, private to the user (dir 0700, file 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     os.chmod(path.parent, 0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(creds.to_json())
-    os.chmod(path, 0o600)
+    remove_partials(path.parent)
+    atomic_write(path, creds.to_json(), 0o600)
 
 
 def _user_credentials(info: dict[str, Any], scopes: list[str], source: Path) -> Any:

@@ -30,6 +30,10 @@ def check_loopback(url: str) -> str:
     """``url`` reduced to scheme and address, or :class:`ConfigError` unless it is loopback."""
     parts = urlsplit(url)
     host = parts.hostname or ""
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number in 0-65535
+    except ValueError:
+        host = ""
     if parts.scheme not in ("http", "https") or not host:
         raise ConfigError(f"{EMULATOR_ENV} must be an http://127.0.0.1:PORT URL, got {url!r}")
     loopback = host == "localhost"

@@ -154,8 +154,10 @@ class Retryable(Exception):
 
 
 def _json_broken(resp: requests.Response) -> bool:
+    """An answer that should be JSON and is not: truncated, or a proxy's or a captive
+    portal's HTML page answered with 200 instead of Google's JSON."""
     ctype = resp.headers.get("Content-Type", "")
-    if "json" not in ctype or not resp.content:
+    if not resp.content or ctype.startswith("application/pdf"):
         return False
     try:
         json.loads(resp.content)
@@ -252,7 +254,9 @@ class GoogleSession(AuthorizedSession):
         if status in RETRY_STATUSES:
             raise Retryable(f"HTTP {status}", maybe_applied=True, retry_after=_retry_after(resp))
         if resp.ok and _json_broken(resp):
-            raise Retryable("malformed JSON answer", maybe_applied=True)
+            raise Retryable("malformed JSON answer" if "json" in resp.headers.get("Content-Type", "")
+                            else "the answer is not JSON (a proxy or a network login page?)",
+                            maybe_applied=True)
         if not resp.ok and status not in self.passthrough_statuses:
             self._raise_mapped(method, url, resp)
         return resp

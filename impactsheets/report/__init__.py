@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from impactsheets.files import atomic_write
+from impactsheets.errors import STOP_ERRNOS, describe_os_error, from_os_error
+from impactsheets.files import atomic_write, remove_partials
 from impactsheets.questionnaire import Questionnaire
 from impactsheets.report.compose import ReportModel, compose
 from impactsheets.report.naming import site_slugs, slugify
@@ -84,6 +85,7 @@ def render_reports(report: ValidationReport, questionnaire: Questionnaire, out_d
     slug_of = {id(r): slug for r, slug in zip(report.current, slugs, strict=True)}
     folder = Path(out_dir) / "reports"
     folder.mkdir(parents=True, exist_ok=True)
+    remove_partials(folder)
     results = []
     for response in responses:
         slug = slug_of[id(response)]
@@ -92,6 +94,10 @@ def render_reports(report: ValidationReport, questionnaire: Questionnaire, out_d
             atomic_write(folder / f"{slug}.pdf", render_site(response, questionnaire, loaded,
                                                              network))
             result.path = folder / f"{slug}.pdf"
+        except OSError as exc:
+            if exc.errno in STOP_ERRNOS:  # disk full, file-size limit: no report can be written
+                raise from_os_error(exc) from None
+            result.error = f"cannot write {describe_os_error(exc)}"
         except Exception as exc:  # one site's failure must not stop the others
             result.error = f"{type(exc).__name__}: {exc}"
         results.append(result)

@@ -1,7 +1,14 @@
 """Render many site reports, in worker processes when asked, results in input order.
 
 Each worker loads the questionnaire and the template (fonts included) once. A site whose
-rendering raises is returned with its error; the others go on.
+rendering raises is returned with its error; the others go on. A worker that dies (killed,
+out of memory) fails the sites not yet rendered, with one error each, instead of stopping
+the run.
+
+Workers live only as long as the process that started them: on Linux the kernel kills them
+when it dies (``PR_SET_PDEATHSIG``), elsewhere a watchdog thread in each worker does. They
+write nothing to the terminal: their stdin, stdout and stderr are ``/dev/null``, so a
+``| tee`` or a scheduler reading the output never waits for them.
 
 >>> from impactsheets.validation import Response
 >>> [(k, err) for k, pdf, err in render_many([("a", Response(2, {"site_nom": "A"}))], None, "default", 1)]
@@ -10,8 +17,16 @@ rendering raises is returned with its error; the others go on.
 
 from __future__ import annotations
 
+import ctypes
+import logging
+import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from impactsheets.questionnaire import Questionnaire, load_questionnaire
@@ -22,9 +37,40 @@ from impactsheets.validation import Response
 Task = tuple[Any, Response]
 Result = tuple[Any, bytes | None, str | None]
 _WORKER: dict[str, Any] = {}
+_PR_SET_PDEATHSIG = 1
+#: The error of each site left unrendered when a worker process dies.
+WORKER_DIED = "a rendering process died (killed, or out of memory?); retried at the next run"
+log = logging.getLogger("impactsheets.render")
 
 
-def _init(questionnaire: str | None, template: str, network: Any = None) -> None:
+def _die_with(parent: int) -> None:
+    """End this worker as soon as ``parent`` is gone."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    else:  # pragma: no cover - no parent-death signal: watch the parent pid
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def _detach_output() -> None:
+    """Point stdin, stdout and stderr at /dev/null (errors come back as results)."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+
+
+def _init(parent: int, questionnaire: str | None, template: str, network: Any = None) -> None:
+    _die_with(parent)
+    _detach_output()
     _WORKER["questionnaire"] = load_questionnaire(questionnaire)
     _WORKER["template"] = load_template(template)
     _WORKER["network"] = network
@@ -53,6 +99,17 @@ def render_many(tasks: Sequence[Task], questionnaire: str | None, template: str,
             yield _render_one(task, loaded_q, loaded_t, network)
         return
     chunk = max(1, min(32, len(tasks) // (jobs * 4)))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init,
-                             initargs=(questionnaire, template, network)) as pool:
-        yield from pool.map(_render_in_worker, tasks, chunksize=chunk)
+    done = 0
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init,
+                               initargs=(os.getpid(), questionnaire, template, network))
+    try:
+        for result in pool.map(_render_in_worker, tasks, chunksize=chunk):
+            done += 1
+            yield result
+    except BrokenProcessPool:
+        log.error("a rendering process died: %d report(s) not rendered this run",
+                  len(tasks) - done)
+        for key, _ in tasks[done:]:
+            yield key, None, WORKER_DIED
+    finally:  # the caller stopped early (an error, Ctrl-C): drop the queued work
+        pool.shutdown(wait=True, cancel_futures=True)
