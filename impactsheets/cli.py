@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import logging
 import signal
 import sqlite3
 import sys
@@ -491,16 +492,26 @@ def _configure_logging() -> None:
     Other libraries' log records (urllib3 retries…) are not shown: the tool's own messages
     say what matters, on one line.
     """
-    import logging
-
     logging.getLogger().addHandler(logging.NullHandler())
     ours = logging.getLogger("impactsheets")
     if not ours.handlers:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         ours.addHandler(handler)
         ours.propagate = False
     ours.setLevel(logging.INFO if sys.stderr.isatty() else logging.WARNING)
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is now (it is replaced when the CLI is embedded)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
 
 
 class _progress:

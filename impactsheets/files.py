@@ -47,9 +47,11 @@ def atomic_file(path: Path, mode: int = 0o644) -> Iterator[BinaryIO]:
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and not exc.filename:  # a write or fsync: name the file
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
         raise
 
 

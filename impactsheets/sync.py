@@ -310,6 +310,8 @@ def _render_and_deliver(config: SyncConfig, options: SyncOptions, todo: list[_Pl
                 if exc.errno in STOP_ERRNOS:  # disk full, read-only…: no report can be written
                     raise from_os_error(exc) from None
                 error = f"cannot write {describe_os_error(exc)}"
+            except OutputError:
+                raise  # the state file or the output folder: no other site can be saved
             except ImpactsheetsError as exc:
                 error = str(exc)
         if error is not None:

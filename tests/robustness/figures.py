@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import tempfile
+import textwrap
 from collections import Counter
 from pathlib import Path
 
@@ -62,6 +63,11 @@ def main() -> int:
     checked = sum(r.get("answer_cells", 0) for r in cells)
     properties = Counter(r["name"] for r in by_kind.get("property", []))
     leaks = (outcomes.failed and [f for f in outcomes.failed if "security" in f]) or []
+    env = by_kind.get("env_fault", [])
+    env_codes = Counter(str(r["exit"]) for r in env)
+    tracebacks = sum(bool(r.get("traceback")) for r in records)
+    survivors = sum(r.get("survivors", 0) for r in kills)
+    leftovers = sum(r.get("leftovers", 0) for r in records)
     lines = [
         "impactsheets robustness figures",
         "=" * 31,
@@ -75,13 +81,23 @@ def main() -> int:
         lines.append(f"  {call:<13} {', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}")
     lines += [
         f"  outcomes: {', '.join(f'{k} {v}' for k, v in sorted(outcomes_by.items()))}",
+        f"environment faults (state, disk, lock…)       {len(env)}",
+        *textwrap.wrap(", ".join(sorted(r["case"] for r in env)), 96, initial_indent="  ",
+                       subsequent_indent="  "),
+        "  exit codes: " + ", ".join(f"{k} ×{v}" for k, v in sorted(env_codes.items(),
+                                                                   key=lambda i: int(i[0]))),
         f"kill points tried (SIGKILL of sync.py)        {len(kills)} "
-        f"({sum(k['killed'] for k in kills)} killed mid-run)",
+        f"({sum(k['killed'] for k in kills)} killed mid-run, "
+        f"{sum(bool(k.get('workers')) and k['killed'] for k in kills)} while rendering in "
+        f"worker processes)",
         f"runs converged after a fault or a kill        "
         f"{len(by_kind.get('kill_converged', [])) + sum(f['converged'] for f in faults)}"
         f" / {len(kills) + len(faults)}",
         f"answer cells checked / changed                {checked} / {changed}  (must be 0)",
         f"secrets leaked                                {len(leaks)}  (must be 0)",
+        f"tracebacks shown                              {tracebacks}  (must be 0)",
+        f"processes surviving a killed run              {survivors}  (must be 0)",
+        f"temporary files left behind                   {leftovers}  (must be 0)",
         f"tests: {', '.join(f'{k} {v}' for k, v in sorted(outcomes.counts.items()))}",
     ]
     if outcomes.xfailed:
@@ -90,7 +106,8 @@ def main() -> int:
     if outcomes.failed:
         lines.append("FAILED: " + ", ".join(outcomes.failed))
     print("\n".join(lines))
-    return int(code != 0 or changed != 0 or bool(leaks))
+    return int(code != 0 or changed != 0 or bool(leaks) or tracebacks != 0 or survivors != 0
+               or leftovers != 0)
 
 
 if __name__ == "__main__":

@@ -9,9 +9,12 @@ per site, the sheet annotated.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -42,7 +45,8 @@ CALLS = {  # call type -> (method, path regex) as the emulator sees the request
     "write-back": ("POST", r":batchUpdate$"),
     "drive-upload": (None, r"^/upload/drive/"),
 }
-KINDS = ["429-storm", "429-storm-endless", "500", "503", "slow", "drop", "bad-json"]
+KINDS = ["429-storm", "429-storm-endless", "500", "503", "slow", "drop", "bad-json",
+         "captive-portal"]
 
 
 @pytest.fixture
@@ -60,9 +64,10 @@ def setup_sheet(emu: Emulator) -> tuple[str, list[list[Any]]]:
 
 
 def config_for(tmp_path: Path, folder: str) -> SyncConfig:
+    # No "jobs": the production default (all cores) renders in worker processes.
     return SyncConfig.from_dict({"source": f"https://docs.google.com/spreadsheets/d/{KEY}/edit",
-                                 "output": str(tmp_path / "out"), "drive": {"folder_id": folder},
-                                 "jobs": 1}, "test", tmp_path)
+                                 "output": str(tmp_path / "out"), "drive": {"folder_id": folder}},
+                                "test", tmp_path)
 
 
 def answers(values: list[list[Any]], width: int) -> list[list[Any]]:
@@ -114,7 +119,7 @@ def test_fault_then_next_run_converges(call: str, kind: str, emulator_env: Emula
     config = config_for(tmp_path, folder)
     outcome, one_line, message = "completed", True, ""
     try:
-        summary = run_sync(config, SyncOptions(jobs=1))
+        summary = run_sync(config, SyncOptions())
         if summary.failed:
             outcome = "reports-failed"
             assert all(f["error"] for f in summary.failures)
@@ -133,46 +138,139 @@ def test_fault_then_next_run_converges(call: str, kind: str, emulator_env: Emula
     assert answers(emu.sheet_values(KEY, WS), width) == answers(before, width)
     emu.clear_faults()
     time.sleep(0.05 if kind != "slow" else 1.7)  # let a slow handler finish
-    summary = run_sync(config, SyncOptions(jobs=1))
+    summary = run_sync(config, SyncOptions())
     assert summary.failed == 0
     check_converged(emu, tmp_path, folder, before)
     record("fault", call=call, fault=kind, outcome=outcome, converged=True)
     assert one_line, f"the error is not one clear line: {message!r}"
 
 
+def children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (the render workers of a sync)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    living = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state != "Z":
+            living.add(pid)
+    return living
+
+
+def snapshot(emu: Emulator, key: str, folder: str, out: Path) -> dict[str, Any]:
+    """What a run leaves, comparable between two sheets and folders: the PDFs, index and
+    state rows, the sheet (values, notes, colours, worksheets) and the Drive listing, with
+    Drive ids and the sheet key replaced by names (the state's timestamp column left out)."""
+    files = {f["id"]: f["name"] for f in emu.drive_files(folder)}
+    listing = sorted((f["name"], f.get("mimeType"), hashlib.sha256(emu.file_content(f["id"]))
+                      .hexdigest()) for f in emu.drive_files(folder))
+    dump = emu.state()["spreadsheets"][key]
+    for sheet in dump["sheets"]:
+        sheet["properties"] = {k: v for k, v in sheet["properties"].items() if k != "sheetId"}
+    db = sqlite3.connect(out / "state.sqlite")
+    rows = db.execute("SELECT key, slug, fingerprint, pdf, drive_id, link FROM sites"
+                      " ORDER BY key").fetchall()
+    db.close()
+    local = {str(p.relative_to(out)): p.read_bytes().hex() for p in sorted(out.rglob("*"))
+             if p.is_file() and p.suffix in (".pdf", ".csv", ".html")}
+    text = json.dumps({"sheet": dump, "state": rows, "files": local, "drive": listing},
+                      sort_keys=True, default=str)
+    for file_id, name in files.items():
+        text = text.replace(file_id, f"<drive:{name}>")
+        text = text.replace(file_id.encode().hex(), f"<drive:{name}>".encode().hex())
+    return json.loads(text.replace(key, "<key>").replace(folder, "<folder>"))
+
+
 def test_killed_sync_converges_every_time(emulator_env: Emulator, tmp_path: Path) -> None:
-    """SIGKILL a real ``python sync.py`` at random moments, many times in a row (seeded);
-    after each kill a full run converges: all PDFs valid, no partial file, no duplicate
-    Drive file, answers unchanged. IMPACTSHEETS_SOAK_KILLS=200 for a longer soak."""
+    """SIGKILL a real ``python sync.py`` rendering with the production default (all cores,
+    at least 2 workers) at seeded random moments, many times in a row. After each kill no
+    process survives (the render workers die with it and release its output pipe), and the
+    next run succeeds and converges. At the end, the output (PDFs, index, state rows, the
+    sheet, the Drive listing) equals a clean run's, byte for byte.
+    IMPACTSHEETS_SOAK_KILLS=200 for a longer soak."""
     emu = emulator_env
     folder, before = setup_sheet(emu)
     config_path = tmp_path / "sync.yaml"
     config_path.write_text(
         f"source: https://docs.google.com/spreadsheets/d/{KEY}/edit\n"
-        f"output: {tmp_path / 'out'}\ndrive:\n  folder_id: {folder}\njobs: 1\n", encoding="utf-8")
+        f"output: {tmp_path / 'out'}\ndrive:\n  folder_id: {folder}\n", encoding="utf-8")
     env = {**os.environ, endpoint.EMULATOR_ENV: emu.base_url}
-    kills = int(os.environ.get("IMPACTSHEETS_SOAK_KILLS", "15"))
-    rng = random.Random(6)
-    command = [sys.executable, str(ROOT / "sync.py"), "--config", str(config_path)]
+    kills = int(os.environ.get("IMPACTSHEETS_SOAK_KILLS", "20"))
+    rng = random.Random(12)
+    jobs = [] if (os.cpu_count() or 1) >= 2 else ["--jobs", "2"]  # the default, or 2 workers
+    command = [sys.executable, str(ROOT / "sync.py"), "--config", str(config_path), *jobs]
     state = tmp_path / "out" / "state.sqlite"
     started = time.monotonic()  # one full run (nothing rendered yet) sets the kill window
     subprocess.run(command, env=env, capture_output=True, timeout=120, check=True)
     window = time.monotonic() - started
+    with_workers = 0
     for attempt in range(kills):
-        if attempt % 2 == 0:  # forget the state: every report and upload is redone
-            state.unlink(missing_ok=True)
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+        # Forget the state: every report and upload is redone (Drive files found by name),
+        # and the run after the kill resumes from what the killed one committed.
+        for leftover in (state, state.with_name("state.sqlite-wal"),
+                         state.with_name("state.sqlite-shm")):
+            leftover.unlink(missing_ok=True)
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE)
-        delay = rng.uniform(0.05, window)
-        try:
-            process.wait(timeout=delay)
-        except subprocess.TimeoutExpired:
+        # Every other kill waits for the render workers, then strikes while they render.
+        delay = rng.uniform(0.3, window) if attempt % 2 == 0 else rng.uniform(0.0, 0.4)
+        workers: set[int] = set()
+        if attempt % 2:
+            waited = time.monotonic() + window * 2
+            while not workers and time.monotonic() < waited and process.poll() is None:
+                workers |= children(process.pid)
+                time.sleep(0.01)
+        deadline = time.monotonic() + delay
+        while time.monotonic() < deadline and process.poll() is None:
+            workers |= children(process.pid)
+            time.sleep(0.01)
+        workers |= children(process.pid)
+        if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
-            process.wait()
-        stderr = process.stderr.read().decode() if process.stderr else ""
+        # The pipes reach end-of-file: no worker keeps the sync's stdout or stderr open.
+        _, err = process.communicate(timeout=30)
+        stderr = err.decode()
+        gone = time.monotonic() + 10
+        while alive(workers) and time.monotonic() < gone:
+            time.sleep(0.05)
+        survivors = alive(workers)
+        for pid in survivors:  # do not leave them running if the assertion below fails
+            os.kill(pid, signal.SIGKILL)
+        killed = process.returncode == -signal.SIGKILL
+        with_workers += bool(workers) and killed
+        record("kill", delay=round(delay, 3), killed=killed, workers=len(workers),
+               survivors=len(survivors), traceback="Traceback" in stderr)
         assert "Traceback" not in stderr, stderr
-        record("kill", delay=round(delay, 3), killed=process.returncode == -signal.SIGKILL)
+        assert not survivors, f"render workers outlived the killed sync: {survivors}"
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
         check_converged(emu, tmp_path, folder, before)
         record("kill_converged", attempt=attempt)
+    assert with_workers >= kills // 4, "too few kills hit the sync while it rendered"
+    assert not [p for p in (tmp_path / "out").rglob(".*") if p.name != ".sync.lock"]
+
+    # A clean run of the same sheet, in another spreadsheet, folder and output.
+    clean_key = KEY[:-4] + "cafe"
+    emu.load_xlsx(EXAMPLE, clean_key)
+    clean_folder = emu.create_folder("Rapports propres")
+    clean_config = tmp_path / "clean.yaml"
+    clean_config.write_text(
+        f"source: https://docs.google.com/spreadsheets/d/{clean_key}/edit\n"
+        f"output: {tmp_path / 'clean'}\ndrive:\n  folder_id: {clean_folder}\n", encoding="utf-8")
+    subprocess.run([sys.executable, str(ROOT / "sync.py"), "--config", str(clean_config), *jobs],
+                   env=env, capture_output=True, timeout=120, check=True)
+    assert snapshot(emu, KEY, folder, tmp_path / "out") == snapshot(
+        emu, clean_key, clean_folder, tmp_path / "clean")
