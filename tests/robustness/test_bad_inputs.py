@@ -87,7 +87,7 @@ def test_bad_input(case: dict[str, Any], tmp_path: Path) -> None:
 
     if expect.get("sync", True):
         default = [3] if result.exit_code == 3 else [0]
-        sync = runner.invoke(main, ["sync", "--config", str(config), "--json", "--jobs", "1"])
+        sync = runner.invoke(main, ["sync", "--config", str(config), "--json"])  # all cores
         _no_traceback(sync)
         assert sync.exit_code in expect.get("sync_exit", default), sync.output
         if sync.exit_code == 0:
