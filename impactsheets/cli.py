@@ -390,6 +390,27 @@ def questionnaire_init(source: str, out_file: Path, force: bool, worksheet: str 
                f"'impactsheets validate {source} --questionnaire {path}'", err=True)
 
 
+@main.group("template")
+def template_group() -> None:
+    """Work with report templates."""
+
+
+@template_group.command("check")
+@click.argument("template")
+@questionnaire_option
+@reports_errors
+def template_check(template: str, questionnaire_path: str | None) -> None:
+    """Check a report TEMPLATE (name or path) against a questionnaire; exit 3 naming the
+    file and line of the first problem (unknown question, topic or choice, bad wording)."""
+    from impactsheets.questionnaire import load_questionnaire
+    from impactsheets.report.template import load_template
+
+    q = load_questionnaire(questionnaire_path)
+    loaded = load_template(template, q)
+    click.echo(f"{template}: OK ({len(loaded.topics)} topics, {len(loaded.refs)} references "
+               f"checked against {q.id} {q.version})", err=True)
+
+
 @main.command()
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Sync configuration (YAML). Default: $IMPACTSHEETS_CONFIG, else config/sync.yaml.")

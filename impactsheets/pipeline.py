@@ -44,7 +44,8 @@ def render_source(source: str | Path, out_dir: Path, *, sites: list[str] | tuple
     from impactsheets.report import load_template, render_reports, template_for
 
     loaded = load_questionnaire(questionnaire)
-    loaded_template = load_template(template_for(template, loaded))  # before any reading
+    # A broken template, or one naming what the questionnaire lacks, stops before any reading.
+    loaded_template = load_template(template_for(template, loaded), loaded)
     _, report = validate_source(source, loaded, worksheet)
     if sites:
         from impactsheets.network.sites import find_sites

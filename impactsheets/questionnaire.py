@@ -61,11 +61,12 @@ class Choice:
 
 @dataclass(frozen=True, slots=True)
 class Condition:
-    """``question`` must be answered / equal / include one of ``values`` / be at least ``at_least``."""
+    """``question`` must be answered (``answered: true``) or unanswered (``answered: false``) /
+    equal / include one of ``values`` / be at least ``at_least``."""
 
     question: str
     values: tuple[str, ...] = ()
-    answered: bool = False
+    answered: bool | None = None  # None: the condition is another test
     at_least: float | None = None
 
 

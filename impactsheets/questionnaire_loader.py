@@ -143,7 +143,7 @@ class _Builder:
         return Condition(
             question=question,
             values=values,
-            answered=self.flag(cond, "answered", key) if "answered" in cond else False,
+            answered=self.flag(cond, "answered", key) if "answered" in cond else None,
             at_least=self.number(cond, "at_least", key),
         )
 

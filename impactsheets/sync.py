@@ -179,7 +179,8 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
     out = config.output
     started_at = datetime.now().astimezone()
     questionnaire = load_questionnaire(config.questionnaire)
-    template = load_template(template_for(config.template, questionnaire))
+    # Checked against the questionnaire: a template naming what it lacks stops here (exit 3).
+    template = load_template(template_for(config.template, questionnaire), questionnaire)
     versions = fingerprint(questionnaire.fingerprint_text, template.fingerprint)
     sheet: ResponseSheet = open_sheet(
         config.source, config.worksheet, out, service_account_file=config.service_account_file,

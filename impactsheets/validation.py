@@ -41,7 +41,8 @@ SEVERITY = {
     "missing-column": ERROR, "duplicate-column": WARNING, "not-asked": WARNING,
     "missing-trigger": WARNING,
     "invalid-timestamp": WARNING,
-    "blank-row": WARNING, "duplicate-site": WARNING, "extra-column": INFO,
+    "blank-row": WARNING, "duplicate-site": WARNING, "undecodable-text": WARNING,
+    "extra-column": INFO,
 }
 #: Columns impactsheets itself adds to a response sheet; never reported as extra columns.
 TOOL_COLUMNS = ("Statut", "Problèmes", "Rapport PDF")
@@ -291,6 +292,8 @@ class _Validator:
         if cond.question in self.missing:
             return None
         answer = answers.get(cond.question)
+        if cond.answered is False:  # "answered: false": holds when there is no answer
+            return answer is None
         if answer is None:
             return False
         if cond.values:
@@ -308,6 +311,8 @@ class _Validator:
         elif cond.at_least is not None:
             text = messages.text("condition-at-least", lang, label=target.label,
                                  value=f"{cond.at_least:g}")
+        elif cond.answered is False:
+            text = messages.text("condition-unanswered", lang, label=target.label)
         else:
             text = messages.text("condition-answered", lang, label=target.label)
         return text.replace("'", "’")
@@ -396,7 +401,7 @@ class _Validator:
         groups: dict[tuple[str, ...], list[Response]] = defaultdict(list)
         for response in responses:
             key = self.q.site.key_of(response.answers)
-            if key is not None:
+            if key is not None:  # no site key: each row is its own respondent
                 groups[key].append(response)
         for group in groups.values():
             if len(group) < 2:
@@ -411,6 +416,22 @@ class _Validator:
                         site=latest.site, other_row=latest.row))
 
 
+    def mark_undecodable(self, responses: list[Response]) -> None:
+        """A warning on each cell where the file had bytes that are not text (now "�")."""
+        by_row = {r.row: r for r in responses}
+        questions = {index: self.q.question(qid) for qid, index in self.columns.items()}
+        for row, column in self.table.meta.get("undecodable", ()):  # type: ignore[attr-defined]
+            response = by_row.get(row)
+            if response is None:
+                continue
+            cells = next((r.cells for r in self.table.rows if r.number == row), [])
+            value = cell_text(cells[column]) if column < len(cells) else ""
+            header = self.table.headers[column] if column < len(self.table.headers) else ""
+            response.problems.append(self._problem("undecodable-text", row, column,
+                                                   questions.get(column), value, header=header))
+            response.problems.sort(key=lambda p: p.column or 0)
+
+
 def validate(table: Table, questionnaire: Questionnaire, locale: str | None = None) -> ValidationReport:
     """Check every row of ``table``; return the report (never raises on bad data).
 
@@ -420,6 +441,7 @@ def validate(table: Table, questionnaire: Questionnaire, locale: str | None = No
     validator = _Validator(table, questionnaire, locale)
     responses = [r for row in table.rows if (r := validator.row(row.number, row.cells))]
     validator.mark_duplicates(responses)
+    validator.mark_undecodable(responses)
     problems = list(validator.problems)
     by_row = sorted(
         [(r.row, p) for r in responses for p in r.problems]

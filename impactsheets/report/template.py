@@ -15,10 +15,14 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from impactsheets.errors import TemplateError
 from impactsheets.resources import data_path
 from impactsheets.yamlfile import LineMapping, YamlError, load_yaml
+
+if TYPE_CHECKING:
+    from impactsheets.questionnaire import Questionnaire
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 FILTERS = ("ou", "de", "les", "des")
@@ -94,20 +98,51 @@ class Template:
     choices: dict[str, dict[str, str]]
     style: Style
     fingerprint: str
+    #: What the template names, to check against a questionnaire:
+    #: (kind "topic" / "question" / "choice", id, "file:line").
+    refs: tuple[tuple[str, str, str], ...] = ()
 
     def choice_label(self, question: str, value: str) -> str | None:
         """The template's own wording for a choice, if any."""
         return self.choices.get(question, {}).get(value)
 
 
-def load_template(name_or_path: str | Path) -> Template:
-    """A bundled template by name (``"default"``), or a template folder / YAML file path."""
+def load_template(name_or_path: str | Path, questionnaire: Questionnaire | None = None) -> Template:
+    """A bundled template by name (``"default"``), or a template folder / YAML file path;
+    checked against ``questionnaire`` when given (:func:`check_template`)."""
     path = _locate(name_or_path)
     raw, files = _read_chain(path, set())
     digest = hashlib.sha256()
     for file in files:
         digest.update(file.read_bytes())
-    return _build(raw, path, digest.hexdigest()[:16])
+    template = _build(raw, path, digest.hexdigest()[:16])
+    if questionnaire is not None:
+        check_template(template, questionnaire)
+    return template
+
+
+def check_template(template: Template, questionnaire: Questionnaire) -> None:
+    """Raise :class:`TemplateError` (``file:line``) at the first topic, question or choice the
+    template names that ``questionnaire`` does not have, before any report is rendered.
+
+    >>> from impactsheets.questionnaire import load_questionnaire
+    >>> check_template(load_template("default"), load_questionnaire())
+    """
+    topics = {t.id for part in questionnaire.parts for t in part.topics}
+    for kind, name, where in template.refs:
+        if kind == "topic":
+            if name not in topics:
+                raise TemplateError(f"{where}: unknown topic {name!r} (the questionnaire "
+                                    f"{questionnaire.id} has: {', '.join(sorted(topics))})")
+            continue
+        qid, _, value = name.partition(".") if kind == "choice" else (name, "", "")
+        try:
+            question = questionnaire.question(qid)
+        except KeyError:
+            raise TemplateError(f"{where}: unknown question {qid!r} (not in the questionnaire "
+                                f"{questionnaire.id})") from None
+        if kind == "choice" and value not in {c.value for c in question.choices}:
+            raise TemplateError(f"{where}: question {qid!r} has no choice {value!r}")
 
 
 def _locate(name_or_path: str | Path) -> Path:
@@ -211,7 +246,33 @@ def _build(raw: LineMapping, path: Path, digest: str) -> Template:
     name = str(raw.get("name", path.parent.name))
     return Template(name=name, version=version, folder=path.parent, labels=labels,
                     topics=topics, choices=choices, style=_style(raw, path.parent),
-                    fingerprint=f"{name}@{version}+{digest}")
+                    fingerprint=f"{name}@{version}+{digest}",
+                    refs=_references(topics_node, topics, choices_node))
+
+
+def _references(topics_node: LineMapping, topics: dict[str, TopicTemplate],
+                choices_node: LineMapping) -> tuple[tuple[str, str, str], ...]:
+    """Every topic, question and choice the template names, with its ``file:line``."""
+    refs: list[tuple[str, str, str]] = []
+    for tid, spec in topics.items():
+        node = topics_node[tid]
+        refs.append(("topic", tid, f"{topics_node.file}:{topics_node.line_of(tid)}"))
+        for s in spec.sentences:
+            names = {m.split("|")[0] for text in (s.text, s.one, s.many, s.zero or "",
+                                                  s.default or "", *s.cases.values())
+                     for m in PLACEHOLDER.findall(text)} - _SPECIAL
+            for qid in [*sorted(names), *s.group, *(q for q in (s.on, s.count) if q)]:
+                refs.append(("question", qid, s.where()))
+            refs += [("choice", f"{s.on}.{v}", s.where()) for v in s.cases if s.on]
+        refs += [("question", qid, f"{node.file}:{node.line_of('omit_when')}")
+                 for qid in spec.omit_when]
+        refs += [("question", qid, f"{node.file}:{node.line_of('quotes')}")
+                 for qid in spec.quotes or ()]
+    for qid in choices_node:
+        node = choices_node[qid]
+        refs.append(("question", str(qid), f"{choices_node.file}:{choices_node.line_of(qid)}"))
+        refs += [("choice", f"{qid}.{v}", f"{node.file}:{node.line_of(v)}") for v in node]
+    return tuple(refs)
 
 
 def _as_map(node: LineMapping, key: str) -> LineMapping:

@@ -159,7 +159,10 @@ def write_csv(path: Path, headers: list[str], rows: list[list[Any] | None],
     for cells in rows:
         writer.writerow([_csv_text(v) for v in (cells or [])])
     encoding = options.get("encoding", "utf-8")
-    path.write_bytes(buffer.getvalue().encode(encoding))
+    data = buffer.getvalue().encode(encoding)
+    for marker, raw in options.get("raw_bytes", {}).items():  # bytes that are not valid text
+        data = data.replace(marker.encode(encoding), bytes.fromhex(raw))
+    path.write_bytes(data)
 
 
 def build_source(case: dict[str, Any], folder: Path) -> Path:
