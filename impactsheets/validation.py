@@ -7,8 +7,10 @@ Each :class:`Response` keeps the valid answers of one row for the reports.
 >>> from impactsheets.questionnaire import load_questionnaire
 >>> from impactsheets.sources import Row, Table
 >>> report = validate(Table(["Nom du lieu"], [Row(2, ["La Friche"])]), load_questionnaire())
->>> sorted({p.code for p in report.problems})[:2]
-['missing-column', 'missing-conditional-answer']
+>>> sorted({p.code for p in report.problems})  # the other columns are missing
+['missing-column']
+>>> report.responses[0].site
+'La Friche'
 """
 
 from __future__ import annotations

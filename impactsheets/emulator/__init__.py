@@ -5,10 +5,11 @@ Every request is judged against Google's discovery documents (:mod:`.discovery`)
 ``google-api-python-client`` (a test dependency) is installed: a request Google would refuse
 gets Google's 400, and its log entry a ``refused`` message.
 
->>> with Emulator() as emu:                                    # doctest: +SKIP
-...     emu.load_values("KEY", {"Réponses": [["Horodateur", "Site"], ["x", "y"]]})
-...     os.environ["IMPACTSHEETS_GOOGLE_EMULATOR"] = emu.base_url
-...     # impactsheets.google.transport.gspread_client() now talks to the emulator
+>>> with Emulator() as emu:
+...     key = emu.load_values("KEY", {"Réponses": [["Horodateur", "Site"], ["x", "y"]]})
+...     emu.sheet_values("KEY", "Réponses")
+...     # with IMPACTSHEETS_GOOGLE_EMULATOR=emu.base_url, gspread and Drive calls come here
+[['Horodateur', 'Site'], ['x', 'y']]
 
 Start one from the command line with :func:`serve` (wired as ``impactsheets emulator``).
 """

@@ -3,8 +3,14 @@
 The original file is never modified and answer cells keep their values; only our own columns,
 fills, comments and the problems sheet are added to the copy.
 
->>> annotate_workbook(Path("in.xlsx"), report, Path("out/annotated.xlsx"))  # doctest: +SKIP
-PosixPath('out/annotated.xlsx')
+>>> import tempfile
+>>> from impactsheets.pipeline import EXAMPLE_WORKBOOK, validate_source
+>>> from impactsheets.resources import data_path
+>>> source = data_path("examples", EXAMPLE_WORKBOOK)
+>>> table, report = validate_source(source)
+>>> out = Path(tempfile.mkdtemp()) / "annotated.xlsx"
+>>> annotate_workbook(source, report, out, table) == out
+True
 """
 
 from __future__ import annotations

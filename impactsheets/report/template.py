@@ -184,17 +184,30 @@ def _read_chain(path: Path, seen: set[Path]) -> tuple[LineMapping, list[Path]]:
 def _merge(base: LineMapping, over: LineMapping) -> LineMapping:
     merged = LineMapping(base)
     merged.file, merged.line, merged.lines = over.file, over.line, {**base.lines, **over.lines}
+    # Each key remembers the file it comes from, so messages name the right file and line.
+    merged.sources = {**_sources(base), **{k: over.file for k in over}}  # type: ignore[attr-defined]
     for key, value in over.items():
-        if key in ("labels", "style", "topics", "choices") and isinstance(base.get(key), dict):
-            merged[key] = _merge(base[key], value) if key != "topics" else {**base[key], **value}
+        if (key in ("labels", "style", "topics", "choices") and isinstance(base.get(key), LineMapping)
+                and isinstance(value, LineMapping)):
+            merged[key] = _merge(base[key], value)  # a topic is replaced whole, not merged
         else:
             merged[key] = value
     return merged
 
 
+def _sources(node: LineMapping) -> dict[str, str]:
+    return getattr(node, "sources", None) or {k: node.file for k in node}
+
+
+def _where(node: LineMapping, key: str | None) -> str:
+    """``file:line`` of ``key`` in ``node`` (of ``node`` itself when ``key`` is None)."""
+    if key is None:
+        return f"{node.file}:{node.line}"
+    return f"{_sources(node).get(key, node.file)}:{node.line_of(key)}"
+
+
 def _fail(node: LineMapping, key: str | None, message: str) -> TemplateError:
-    line = node.line_of(key) if key else node.line
-    return TemplateError(f"{node.file}:{line}: {message}")
+    return TemplateError(f"{_where(node, key)}: {message}")
 
 
 def _check_keys(node: LineMapping, allowed: set[str], where: str) -> None:
@@ -256,7 +269,7 @@ def _references(topics_node: LineMapping, topics: dict[str, TopicTemplate],
     refs: list[tuple[str, str, str]] = []
     for tid, spec in topics.items():
         node = topics_node[tid]
-        refs.append(("topic", tid, f"{topics_node.file}:{topics_node.line_of(tid)}"))
+        refs.append(("topic", tid, _where(topics_node, tid)))
         for s in spec.sentences:
             names = {m.split("|")[0] for text in (s.text, s.one, s.many, s.zero or "",
                                                   s.default or "", *s.cases.values())
@@ -264,14 +277,12 @@ def _references(topics_node: LineMapping, topics: dict[str, TopicTemplate],
             for qid in [*sorted(names), *s.group, *(q for q in (s.on, s.count) if q)]:
                 refs.append(("question", qid, s.where()))
             refs += [("choice", f"{s.on}.{v}", s.where()) for v in s.cases if s.on]
-        refs += [("question", qid, f"{node.file}:{node.line_of('omit_when')}")
-                 for qid in spec.omit_when]
-        refs += [("question", qid, f"{node.file}:{node.line_of('quotes')}")
-                 for qid in spec.quotes or ()]
+        refs += [("question", qid, _where(node, "omit_when")) for qid in spec.omit_when]
+        refs += [("question", qid, _where(node, "quotes")) for qid in spec.quotes or ()]
     for qid in choices_node:
         node = choices_node[qid]
-        refs.append(("question", str(qid), f"{choices_node.file}:{choices_node.line_of(qid)}"))
-        refs += [("choice", f"{qid}.{v}", f"{node.file}:{node.line_of(v)}") for v in node]
+        refs.append(("question", str(qid), _where(choices_node, qid)))
+        refs += [("choice", f"{qid}.{v}", _where(node, v)) for v in node]
     return tuple(refs)
 
 

@@ -81,6 +81,7 @@ def main() -> int:
         lines.append(f"  {call:<13} {', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}")
     lines += [
         f"  outcomes: {', '.join(f'{k} {v}' for k, v in sorted(outcomes_by.items()))}",
+        f"definition cases (questionnaire, template)    {len(by_kind.get('definition', []))}",
         f"environment faults (state, disk, lock…)       {len(env)}",
         *textwrap.wrap(", ".join(sorted(r["case"] for r in env)), 96, initial_indent="  ",
                        subsequent_indent="  "),
