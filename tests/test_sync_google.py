@@ -19,7 +19,7 @@ REPORTS = 13
 
 
 def config(tmp_path: Path, source: str, **extra: str) -> Path:
-    lines = [f"source: '{source}'", f"output: {tmp_path / 'out'}", "jobs: 1"]
+    lines = [f"source: '{source}'", f"output: {tmp_path / 'out'}"]  # all cores, as in production
     lines += [f"{k}: {v}" for k, v in extra.items()]
     path = tmp_path / "sync.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

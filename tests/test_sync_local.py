@@ -40,8 +40,8 @@ def make_config(tmp_path: Path, source: Path | None = None, **extra: str) -> Pat
 
 
 def sync(config: Path, *args: str):
-    result = CliRunner().invoke(main, ["sync", "--config", str(config), "--json", "--jobs", "1",
-                                       *args])
+    # No --jobs: the production default (all cores) renders in worker processes.
+    result = CliRunner().invoke(main, ["sync", "--config", str(config), "--json", *args])
     summary = json.loads(result.stdout) if result.stdout.strip() else None
     return result, summary
 
@@ -186,8 +186,8 @@ def test_killed_sync_leaves_no_partial_pdf_and_the_next_run_completes(tmp_path: 
     source = big_workbook(tmp_path / "big.xlsx", 30)
     config = make_config(tmp_path, source)
     reports = tmp_path / "out" / "reports"
-    process = subprocess.Popen([sys.executable, str(ROOT / "sync.py"), "--config", str(config),
-                                "--jobs", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen([sys.executable, str(ROOT / "sync.py"), "--config", str(config)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list(reports.glob("*.pdf"))) < 20:
         time.sleep(0.005)

@@ -510,3 +510,15 @@ def test_dry_run_while_another_run_is_active(tmp_path: Path) -> None:
     assert summary["skipped"] >= 10 or not running  # sees the running sync's commits
     assert process.returncode == 0
     assert temporaries(tmp_path) == []
+
+
+def test_every_exit_code_is_documented_in_the_readme() -> None:
+    """The README's "Exit codes" table lists exactly the codes the tool uses."""
+    from impactsheets import errors
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text.split("### Exit codes", 1)[1].split("\n\n", 2)[1]
+    documented = {int(line.split("|")[1]) for line in table.splitlines()
+                  if line.startswith("| ") and line.split("|")[1].strip().isdigit()}
+    used = {value for name, value in vars(errors).items() if name.startswith("EXIT_")}
+    assert documented == used
