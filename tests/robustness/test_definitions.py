@@ -76,12 +76,15 @@ def test_answered_false_means_unanswered(tmp_path: Path) -> None:
         or "n’a pas de réponse" in problems[0]["message"]
 
 
-@pytest.mark.parametrize("case", ["site-key-empty", "site-key-absent"])
+@pytest.mark.parametrize("case", ["site-key-empty", "site-key-absent", "site-key-legacy-empty"])
 def test_no_site_key_means_each_row_is_its_own_respondent(case: str, tmp_path: Path) -> None:
     if case == "site-key-empty":
-        q = questionnaire(tmp_path, "site_key: [site_nom, site_code_postal]", "site_key: []")
-    else:
-        q = questionnaire(tmp_path, "site_key: [site_nom, site_code_postal]\n", "")
+        q = questionnaire(tmp_path, "  key: [site_nom, site_code_postal]\n", "  key: []\n")
+    elif case == "site-key-absent":  # the site block without its key
+        q = questionnaire(tmp_path, "  key: [site_nom, site_code_postal]\n", "")
+    else:  # the older form of #13's site block
+        block = BUNDLED[BUNDLED.index("site:\n"):BUNDLED.index("# Column written by Google Forms")]
+        q = questionnaire(tmp_path, block, "site_key: []\n")
     twice = valid_answers()
     source = workbook(tmp_path / "r.xlsx", [twice, twice, valid_answers(site_nom="Arsenal")])
     check = run("questionnaire", "check", str(q))
