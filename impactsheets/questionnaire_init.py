@@ -93,6 +93,26 @@ def _split(cell: str, known: set[str]) -> list[str]:
     return out
 
 
+def _folded(counts: Counter[str]) -> Counter[str]:
+    """Answers that differ only in case, spaces or apostrophes counted as one, under their
+    most frequent spelling ("Brown", "brown ", "brown" -> "brown": 3).
+
+    >>> _folded(Counter({"Brown": 1, "brown": 2, "Blue": 1}))
+    Counter({'brown': 3, 'Blue': 1})
+    """
+    spelling: dict[str, str] = {}
+    for text, _ in counts.most_common():
+        spelling.setdefault(normalize_label(text), text)
+    folded: Counter[str] = Counter()
+    for text, n in counts.items():
+        folded[spelling[normalize_label(text)]] += n
+    return folded
+
+
+def _spellings(counts: Counter[str]) -> list[str]:
+    return [o for o, _ in _folded(counts).most_common()]
+
+
 def _numbers(values: list[str], locale: str | None) -> list[float] | None:
     numbers = [read_number(v, locale) for v in values]
     return None if any(n is None for n in numbers) else [n for n in numbers if n is not None]
@@ -104,7 +124,7 @@ def _guess(header: str, values: list[str], rows: int, locale: str | None) -> Dra
     if not values:
         draft.why = "no answer yet: short text"
         return draft
-    distinct = Counter(values)
+    distinct = _folded(Counter(values))  # "Brown" and "brown" are one answer
     if all(_EMAIL.match(v) for v in values):
         draft.type, draft.why = "email", "every answer is an e-mail address"
         return draft
@@ -135,6 +155,7 @@ def _guess(header: str, values: list[str], rows: int, locale: str | None) -> Dra
         if len(options) <= 25 and len(repeated) >= 2 and longest <= 400:
             single = all(len(_split(v, set(options))) == 1 for v in values)
             draft.type = "single_choice" if single else "multiple_choice"
+            options = _folded(options)
             draft.options = [o for o, n in options.most_common() if n > 1]
             if len(draft.options) < 2:  # too few answers to tell options from free texts
                 draft.options = [o for o, _ in options.most_common()]
@@ -149,7 +170,7 @@ def _guess(header: str, values: list[str], rows: int, locale: str | None) -> Dra
     if longest <= 200 and (grid or (len(distinct) <= min(12, len(values) // 2)
                                     and len(distinct) < len(values))):
         draft.type = "single_choice"
-        draft.options = [o for o, _ in distinct.most_common()]
+        draft.options = _spellings(distinct)
         draft.why = f"{len(distinct)} different answers over {len(values)}: one choice"
         return draft
     if longest > _LONG or any("\n" in v for v in values):

@@ -103,3 +103,22 @@ def test_init_of_the_bundled_workbook_gives_no_error_on_its_clean_rows(tmp_path:
     publics = next(qu for qu in q.questions if qu.header.startswith("Lien social : entre"))
     assert "Acteurs et actrices du quartier, associations ou entreprises locales" in {
         c.label for c in publics.choices}
+
+
+def test_answers_differing_only_in_case_are_one_option(tmp_path: Path) -> None:
+    # Seen in a real export (eye colours "Brown", "brown", "Brown "): one option, no error.
+    sheet = tmp_path / "eyes.csv"
+    rows = [["Timestamp", "Eye colour"]] + [
+        [f"2017/08/0{i} 4:53:07 PM GMT+10", colour]
+        for i, colour in enumerate(["Brown ", "brown", "Blue", "brown", "black", "Black"], 1)]
+    with sheet.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows(rows)
+    draft = tmp_path / "q.yaml"
+    result = CliRunner().invoke(main, ["questionnaire", "init", str(sheet), "--out", str(draft)])
+    assert result.exit_code == 0, result.output
+    (eyes,) = load_questionnaire(draft).questions
+    assert eyes.type == "single_choice"
+    assert [c.label for c in eyes.choices] == ["brown", "black", "Blue"]  # most frequent spelling
+    result = CliRunner().invoke(main, ["validate", str(sheet), "--questionnaire", str(draft),
+                                       "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["summary"]["errors"] == 0
