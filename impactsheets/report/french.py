@@ -347,6 +347,8 @@ def printable(text: str) -> str:
     >>> printable("a" + chr(27) + "b" + chr(0x200b) + "c")
     'abc'
     """
+    if text.isprintable():  # no control or format character (nor any other separator)
+        return text
     return "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C")
 
 
