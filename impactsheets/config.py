@@ -12,7 +12,7 @@ back silently to something else.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,8 +20,9 @@ import yaml
 
 from impactsheets.errors import ConfigError
 from impactsheets.files import atomic_write
+from impactsheets.feedback import ToolColumns
 from impactsheets.locales import locale_of
-from impactsheets.sources import is_google_sheet
+from impactsheets.sources import COLUMN_KEYS, is_google_sheet
 
 if TYPE_CHECKING:
     from impactsheets.notify.settings import NotifySettings
@@ -29,10 +30,11 @@ if TYPE_CHECKING:
 #: Where ``impactsheets sync`` looks when no ``--config`` is given.
 DEFAULT_CONFIG = Path("config/sync.yaml")
 CONFIG_ENV = "IMPACTSHEETS_CONFIG"
-_KEYS = {"source", "worksheet", "questionnaire", "template", "output", "state", "write_back",
-         "drive", "credentials", "zip", "jobs", "notify", "locale"}
+_KEYS = {"source", "worksheet", "header_row", "feedback", "questionnaire", "template", "output",
+         "state", "write_back", "drive", "credentials", "zip", "jobs", "notify", "locale"}
 _DRIVE_KEYS = {"folder_id"}
 _CREDENTIAL_KEYS = {"service_account_file", "oauth_client_file", "token_file"}
+_FEEDBACK_KEYS = {"columns"}
 
 
 @dataclass
@@ -41,6 +43,7 @@ class SyncConfig:
 
     source: str
     worksheet: str | None = None
+    header_row: int | None = None
     questionnaire: str | None = None
     template: str = "default"
     output: Path = Path("impactsheets-output")
@@ -54,6 +57,7 @@ class SyncConfig:
     jobs: int | None = None
     notify: NotifySettings | None = None  # the ``notify:`` section: e-mails to the sites
     locale: str | None = None  # how the sheet writes dates and numbers as text (fr_FR, en_US…)
+    columns: ToolColumns = field(default_factory=ToolColumns)
     path: str = "inline"
 
     @property
@@ -83,10 +87,13 @@ class SyncConfig:
             return candidate if candidate.is_absolute() else base / candidate
 
         drive = _section(data, "drive", _DRIVE_KEYS, path)
+        columns = _section(_section(data, "feedback", _FEEDBACK_KEYS, path), "columns",
+                           set(COLUMN_KEYS), path, "feedback.")
+        for key, title in columns.items():
+            if not isinstance(title, str) or not title.strip():
+                raise ConfigError(f"{path}: feedback.columns.{key} must be a non-empty text")
         creds = _section(data, "credentials", _CREDENTIAL_KEYS, path)
-        jobs = data.get("jobs")
-        if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1):
-            raise ConfigError(f"{path}: 'jobs' must be a whole number ≥ 1")
+        jobs, header_row = _count(data, "jobs", path), _count(data, "header_row", path)
         for key in ("write_back", "zip"):
             if key in data and not isinstance(data[key], bool):
                 raise ConfigError(f"{path}: {key!r} must be true or false")
@@ -100,6 +107,7 @@ class SyncConfig:
         return cls(
             source=str(local(source, "source")) if is_file else source.strip(),
             worksheet=_optional_text(data, "worksheet", path),
+            header_row=header_row,
             questionnaire=str(local(questionnaire, "questionnaire"))
             if questionnaire not in (None, "default") else None,
             template=template if "/" not in str(template) else str(local(template, "template")),
@@ -116,6 +124,7 @@ class SyncConfig:
             jobs=jobs,
             notify=_notify(data, path, base),
             locale=locale,
+            columns=ToolColumns(**{k: v.strip() for k, v in columns.items()}),
             path=path,
         )
 
@@ -126,6 +135,13 @@ def _notify(data: dict[str, Any], path: str, base: Path) -> NotifySettings | Non
     from impactsheets.notify.settings import NotifySettings
 
     return NotifySettings.from_dict(data["notify"], path, base)
+
+
+def _count(data: dict[str, Any], key: str, path: str) -> int | None:
+    value = data.get(key)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+        raise ConfigError(f"{path}: {key!r} must be a whole number ≥ 1")
+    return value
 
 
 def _path_text(value: Path | None) -> str | None:
@@ -141,13 +157,15 @@ def _optional_text(data: dict[str, Any], key: str, path: str) -> str | None:
     return str(value)
 
 
-def _section(data: dict[str, Any], key: str, allowed: set[str], path: str) -> dict[str, Any]:
+def _section(data: dict[str, Any], key: str, allowed: set[str], path: str,
+             prefix: str = "") -> dict[str, Any]:
     value = data.get(key) or {}
     if not isinstance(value, dict):
-        raise ConfigError(f"{path}: {key!r} must be a mapping")
+        raise ConfigError(f"{path}: '{prefix}{key}' must be a mapping")
     unknown = sorted(set(value) - allowed)
     if unknown:
-        raise ConfigError(f"{path}: unknown key {key}.{unknown[0]} (known: {', '.join(sorted(allowed))})")
+        raise ConfigError(f"{path}: unknown key {prefix}{key}.{unknown[0]} "
+                          f"(known: {', '.join(sorted(allowed))})")
     return value
 
 

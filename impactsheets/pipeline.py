@@ -15,20 +15,28 @@ from pathlib import Path
 from typing import Any
 
 from impactsheets.files import atomic_write, remove_partials
+from impactsheets.errors import SheetAccessError, SourceError
 from impactsheets.questionnaire import Questionnaire, load_questionnaire
 from impactsheets.resources import data_path
-from impactsheets.sources import Table, read_table
+from impactsheets.sources import Table, is_google_sheet, read_table
+from impactsheets.sources.header import response_table
 from impactsheets.validation import ValidationReport, validate
 
 EXAMPLE_WORKBOOK = "reponses-effets-sociaux.xlsx"
 
 
 def validate_source(source: str | Path, questionnaire: Questionnaire | str | Path | None = None,
-                    worksheet: str | None = None) -> tuple[Table, ValidationReport]:
-    """Read ``source`` and validate it against the questionnaire (default: the bundled one)."""
+                    worksheet: str | None = None, header_row: int | None = None
+                    ) -> tuple[Table, ValidationReport]:
+    """Read ``source`` and validate it against the questionnaire (default: the bundled one).
+
+    The header is ``header_row`` or found among the first rows; a sheet that is not the
+    questionnaire's response sheet raises (see :mod:`impactsheets.sources.header`).
+    """
     if not isinstance(questionnaire, Questionnaire):
         questionnaire = load_questionnaire(questionnaire)
-    table = read_table(source, worksheet)
+    error = SheetAccessError if is_google_sheet(str(source)) else SourceError
+    table = response_table(read_table(source, worksheet), questionnaire, header_row, error)
     return table, validate(table, questionnaire)
 
 

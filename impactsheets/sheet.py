@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from impactsheets.errors import SheetChangedError
-from impactsheets.feedback import PROBLEMS_SHEET
+from impactsheets.feedback import PROBLEMS_SHEET, ToolColumns
 from impactsheets.sources import Table, is_google_sheet, read_table
 from impactsheets.validation import ValidationReport
 
@@ -47,8 +47,10 @@ class ResponseSheet(Protocol):
 class LocalSheet:
     """A local ``.xlsx``/``.csv``: read in place, annotated into ``out_dir``."""
 
-    def __init__(self, path: Path, worksheet: str | None, out_dir: Path) -> None:
+    def __init__(self, path: Path, worksheet: str | None, out_dir: Path,
+                 columns: ToolColumns | None = None) -> None:
         self.path, self.worksheet, self.out_dir = path, worksheet, out_dir
+        self.columns = columns or ToolColumns()
         self.name = path.name
         self.shows_local_paths = True
         self._table: Table | None = None
@@ -62,7 +64,7 @@ class LocalSheet:
 
         assert self._table is not None, "read() first"
         annotate_workbook(self.path, report, self.out_dir / "responses-annotated.xlsx",
-                          self._table, self.worksheet, links)
+                          self._table, self.worksheet, links, self.columns)
 
     def api_requests(self) -> int:
         return 0
@@ -70,12 +72,14 @@ class LocalSheet:
 
 def open_sheet(source: str, worksheet: str | None, out_dir: Path, *,
                service_account_file: str | None = None, oauth_client_file: str | None = None,
-               token_file: str | None = None) -> ResponseSheet:
-    """The backend for ``source``: a Google Sheets URL/key or a local file path."""
+               token_file: str | None = None, columns: ToolColumns | None = None
+               ) -> ResponseSheet:
+    """The backend for ``source``: a Google Sheets URL/key or a local file path; ``columns``
+    titles the columns we add."""
     if is_google_sheet(source):
         return GoogleSheet(source, worksheet, service_account_file=service_account_file,
                            oauth_client_file=oauth_client_file, token_file=token_file)
-    return LocalSheet(Path(source), worksheet, out_dir)
+    return LocalSheet(Path(source), worksheet, out_dir, columns)
 
 
 class GoogleSheet:

@@ -32,6 +32,8 @@ from impactsheets.errors import (
     STOP_ERRNOS,
     ImpactsheetsError,
     OutputError,
+    SheetAccessError,
+    SourceError,
     describe_os_error,
     from_os_error,
 )
@@ -47,6 +49,8 @@ from impactsheets.report.parallel import render_many
 from impactsheets.report.template import Template, load_template
 from impactsheets.runlock import RunLock
 from impactsheets.sheet import ResponseSheet, open_sheet
+from impactsheets.sources import is_google_sheet
+from impactsheets.sources.header import response_table
 from impactsheets.state import SiteState, StateStore, fingerprint
 from impactsheets.validation import Response, ValidationReport, message, validate
 
@@ -182,10 +186,13 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
     # Checked against the questionnaire: a template naming what it lacks stops here (exit 3).
     template = load_template(template_for(config.template, questionnaire), questionnaire)
     versions = fingerprint(questionnaire.fingerprint_text, template.fingerprint)
+    config.columns.check(questionnaire, config.path)
     sheet: ResponseSheet = open_sheet(
         config.source, config.worksheet, out, service_account_file=config.service_account_file,
-        oauth_client_file=config.oauth_client_file, token_file=config.token_file)
-    table = sheet.read()
+        oauth_client_file=config.oauth_client_file, token_file=config.token_file,
+        columns=config.columns)
+    table = response_table(sheet.read(), questionnaire, config.header_row,
+                           SheetAccessError if is_google_sheet(config.source) else SourceError)
     report = validate(table, questionnaire, config.locale)
     counts = report.summary()
     summary = RunSummary(rows=counts["rows"], responses=counts["responses"], valid=counts["valid"],

@@ -46,8 +46,6 @@ SEVERITY = {
     "blank-row": WARNING, "duplicate-site": WARNING, "undecodable-text": WARNING,
     "extra-column": INFO,
 }
-#: Columns impactsheets itself adds to a response sheet; never reported as extra columns.
-TOOL_COLUMNS = ("Statut", "Problèmes", "Rapport PDF")
 _VALUE_SHOWN = 80
 
 
@@ -101,6 +99,12 @@ class Response(_Counts):
     superseded_by: int | None = None
     name: str = ""  # set from the questionnaire's ``site:`` block
     language: str = "fr"  # the questionnaire's: statuses speak it
+    #: Headers of required questions whose column is missing: every row is in error then.
+    missing_columns: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return len(self.missing_columns) + sum(p.severity == ERROR for p in self.problems)
 
     @property
     def site(self) -> str:
@@ -113,8 +117,11 @@ class Response(_Counts):
         if self.superseded_by is not None:
             return messages.text("status-superseded", self.language, row=self.superseded_by)
         parts = []
-        if self.errors:
-            parts.append(messages.count(self.errors, "noun-error", self.language))
+        if self.missing_columns:
+            parts.append(messages.text("status-missing-column", self.language,
+                                       headers=", ".join(self.missing_columns)))
+        if errors := sum(p.severity == ERROR for p in self.problems):
+            parts.append(messages.count(errors, "noun-error", self.language))
         if self.warnings:
             parts.append(messages.count(self.warnings, "noun-warning", self.language))
         return ", ".join(parts) or messages.text("status-ok", self.language)
@@ -208,6 +215,8 @@ class _Validator:
         self.problems: list[Problem] = []
         self.columns: dict[str, int] = {}
         self.timestamp_column: int | None = None
+        ours = table.meta.get("ours")  # our own columns, found by their mark
+        self.ours = set(ours.values()) if isinstance(ours, dict) else set()
         self._map_headers()
         self.locale = self._locale(locale)
         # Answers typed by the respondents of a French form read day first when nothing else
@@ -218,7 +227,6 @@ class _Validator:
         self.missing = {q.id for q in self.q.questions if q.id not in self.columns}
         self.read_plan = [(qid, index, self.q.question(qid), self.matchers.get(qid))
                           for qid, index in self.columns.items()]
-        self.tool_columns = {normalize_label(h) for h in TOOL_COLUMNS}
 
     def _locale(self, given: str | None) -> str | None:
         """The setting, else the questionnaire's, the sheet's own, or the one its dates prove."""
@@ -252,9 +260,10 @@ class _Validator:
             for header in known.headers:
                 lookup[normalize_label(header)] = known
         timestamps = {normalize_label(h) for h in self.q.timestamp_headers}
-        tool_columns = {normalize_label(h) for h in TOOL_COLUMNS}  # self.tool_columns not yet set
         extra: list[tuple[int, str]] = []
         for index, header in enumerate(self.table.headers):
+            if index in self.ours:
+                continue
             key = normalize_label(header or "")
             question = lookup.get(key)
             if question is not None:
@@ -265,7 +274,7 @@ class _Validator:
                     self.columns[question.id] = index
             elif key in timestamps and self.timestamp_column is None:
                 self.timestamp_column = index
-            elif key and key not in tool_columns:
+            elif key:
                 extra.append((index, header))
         missing = [q for q in self.q.questions if q.id not in self.columns]
         unmatched = {normalize_label(h): h for q in missing for h in q.headers}
@@ -397,7 +406,7 @@ class _Validator:
         used = set(self.columns.values())
         return any(cell_text(c) for i, c in enumerate(cells) if i not in used
                    and i != self.timestamp_column and i < len(self.table.headers)
-                   and normalize_label(self.table.headers[i] or "") not in self.tool_columns)
+                   and i not in self.ours)
 
     def mark_duplicates(self, responses: list[Response]) -> None:
         groups: dict[tuple[str, ...], list[Response]] = defaultdict(list)
@@ -444,6 +453,10 @@ def validate(table: Table, questionnaire: Questionnaire, locale: str | None = No
     responses = [r for row in table.rows if (r := validator.row(row.number, row.cells))]
     validator.mark_duplicates(responses)
     validator.mark_undecodable(responses)
+    missing = [p.header or "" for p in validator.problems
+               if p.code == "missing-column" and p.severity == ERROR]
+    for response in responses:
+        response.missing_columns = list(missing)
     problems = list(validator.problems)
     by_row = sorted(
         [(r.row, p) for r in responses for p in r.problems]

@@ -139,7 +139,8 @@ def test_configuration_errors_exit_4(tmp_path: Path, content, message) -> None:
     result, _ = sync(config)
     assert result.exit_code == 4
     assert result.stderr == f"impactsheets: error: {config}: {message}" + (
-        " (known: credentials, drive, jobs, locale, notify, output, questionnaire, source, state, "
+        " (known: credentials, drive, feedback, header_row, jobs, locale, notify, output, "
+        "questionnaire, source, state, "
         "template, worksheet, write_back, zip)" if "unknown" in message else "") + (
         " (a Google Sheets URL or key, or a .xlsx/.csv path)" if "source" in message else "") + "\n"
 

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from impactsheets.errors import ConfigError
+from impactsheets.questionnaire import Questionnaire, normalize_label
+from impactsheets.sources import COLUMN_KEYS
 from impactsheets.validation import ERROR, INFO, WARNING, Problem, Response, ValidationReport
 
 #: Background colours (hex RGB) by severity, as used in the sheet and the workbook.
@@ -26,6 +29,43 @@ PROBLEMS_SHEET_HEADERS = ["Ligne", "Cellule", "Lieu", "Question", "Code", "Gravi
                           "Message"]
 _RANK = {INFO: 0, WARNING: 1, ERROR: 2}
 NOTE_LIMIT = 49_000  # Google Sheets caps a cell at 50,000 characters
+
+
+@dataclass(frozen=True, slots=True)
+class ToolColumns:
+    """The titles of the columns impactsheets adds (``feedback: {columns: …}`` in the sync
+    configuration). A title only labels a column: we find ours by the mark we set on it.
+
+    >>> ToolColumns(status="État").title("status"), ToolColumns().title("report")
+    ('État', 'Rapport PDF')
+    """
+
+    status: str = STATUS_HEADER
+    problems: str = PROBLEMS_HEADER
+    report: str = REPORT_HEADER
+
+    def title(self, key: str) -> str:
+        return str(getattr(self, key))
+
+    def check(self, questionnaire: Questionnaire, where: str) -> None:
+        """ConfigError when one of our titles is a question's header (or the timestamp's)."""
+        headers = {normalize_label(h): f"question {q.id!r} ({h!r})"
+                   for q in questionnaire.questions for h in q.headers}
+        headers.update({normalize_label(h): f"the timestamp column ({h!r})"
+                        for h in questionnaire.timestamp_headers})
+        titles: dict[str, str] = {}
+        for key in COLUMN_KEYS:
+            title = self.title(key)
+            if not title.strip():
+                raise ConfigError(f"{where}: feedback.columns.{key} must not be empty")
+            if normalize_label(title) in headers:
+                raise ConfigError(f"{where}: feedback.columns.{key} {title!r} is the title of "
+                                  f"{headers[normalize_label(title)]}: choose another title")
+            if normalize_label(title) in titles:
+                raise ConfigError(f"{where}: feedback.columns.{key} and "
+                                  f"feedback.columns.{titles[normalize_label(title)]} have the "
+                                  f"same title {title!r}")
+            titles[normalize_label(title)] = key
 
 
 @dataclass(slots=True)
@@ -63,6 +103,15 @@ def status_by_row(report: ValidationReport) -> dict[int, tuple[str, str]]:
         if problem.code == "blank-row" and problem.row is not None:
             statuses[problem.row] = ("Ligne vide", "")
     return statuses
+
+
+def status_severity(status: str) -> str:
+    """The colour severity of a non-"OK" status: errors first, else warning.
+
+    >>> status_severity("colonne manquante : Code postal"), status_severity("1 avertissement")
+    ('error', 'warning')
+    """
+    return ERROR if "erreur" in status or "colonne manquante" in status else WARNING
 
 
 def problem_rows(report: ValidationReport) -> list[list[str | int]]:

@@ -64,7 +64,7 @@ from impactsheets.feedback import (
 )
 from impactsheets.google.grid import Grid, api_colour, clean_value, effective_cell, hex_colour
 from impactsheets.questionnaire import normalize_label
-from impactsheets.sources import Cell, Table
+from impactsheets.sources import Cell, Table, header_row_of
 from impactsheets.validation import TOOL_COLUMNS, ValidationReport
 
 __all__ = ["PROBLEMS_SHEET", "SheetSnapshot", "check_unchanged", "plan_write_back", "split_note"]
@@ -131,9 +131,10 @@ def check_unchanged(table: Table, grid: Grid) -> None:
                                  "written; the next run will retry")
 
     tool = {i for i, h in enumerate(table.headers) if normalize_label(h) in _TOOL}
+    top = header_row_of(table)
     for c, header in enumerate(table.headers):
-        if c not in tool and grid.text(1, c + 1).strip() != header:
-            raise changed(f"header of column {c + 1} is now {grid.text(1, c + 1)!r}")
+        if c not in tool and grid.text(top, c + 1).strip() != header:
+            raise changed(f"header of column {c + 1} is now {grid.text(top, c + 1)!r}")
     for row in table.rows:
         width = max(len(row.cells), len(grid.rows[row.number - 1]) if row.number <= len(grid.rows)
                     else 0)
@@ -177,8 +178,9 @@ def _update_rows(sheet_id: int, row0: int, col0: int, rows: list[list[dict[str, 
 def _tool_columns(table: Table, grid: Grid, links: dict[int, str]
                   ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Columns of our headers (1-based), and the appendDimension/header requests creating them."""
-    found = {normalize_label(grid.text(1, c + 1)): c + 1 for c in range(len(grid.rows[0]))} \
-        if grid.rows else {}
+    top = header_row_of(table)
+    found = {normalize_label(grid.text(top, c + 1)): c + 1 for c in range(len(grid.rows[top - 1]))} \
+        if len(grid.rows) >= top else {}
     wanted = [STATUS_HEADER, PROBLEMS_HEADER]
     if links or normalize_label(REPORT_HEADER) in found:
         wanted.append(REPORT_HEADER)
@@ -188,7 +190,7 @@ def _tool_columns(table: Table, grid: Grid, links: dict[int, str]
     for header in wanted:
         if normalize_label(header) not in found:
             found[normalize_label(header)], next_free = next_free, next_free + 1
-            requests += _update_rows(grid.info.sheet_id, 0, next_free - 2,
+            requests += _update_rows(grid.info.sheet_id, top - 1, next_free - 2,
                                      [[_text_cell(header, bold=True)]], 1,
                                      "userEnteredValue,userEnteredFormat.textFormat.bold")
         columns[header] = found[normalize_label(header)]
@@ -205,7 +207,8 @@ def _tool_values(table: Table, grid: Grid, report: ValidationReport, links: dict
     read = {row.number for row in table.rows}
     desired: dict[str, dict[int, str]] = {h: {} for h in columns}
     answer_cols = [c for c in range(1, grid.width() + 1) if c not in columns.values()]
-    for number in range(2, max(len(grid.rows), max(read, default=1)) + 1):
+    top = header_row_of(table)
+    for number in range(top + 1, max(len(grid.rows), max(read, default=top)) + 1):
         if number not in read and any(grid.value(number, c) is not None for c in answer_cols):
             continue  # a row added since the read: next run
         status, text = statuses.get(number, ("", ""))

@@ -21,24 +21,24 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from impactsheets.errors import SourceError
 from impactsheets.feedback import (
     COLOURS,
-    PROBLEMS_HEADER,
     PROBLEMS_SHEET,
     PROBLEMS_SHEET_HEADERS,
-    REPORT_HEADER,
-    STATUS_HEADER,
+    ToolColumns,
     cell_marks,
     problem_rows,
     status_by_row,
+    status_severity,
 )
 from impactsheets.files import atomic_file
-from impactsheets.questionnaire import normalize_label
-from impactsheets.sources import Table
+from impactsheets.sources import Table, header_row_of
+from impactsheets.sources.xlsx import PROBLEMS_MARK, mark_name, marked_columns
 from impactsheets.validation import ValidationReport
 
 _WRAPPED = Alignment(wrap_text=True, vertical="top")
@@ -64,24 +64,27 @@ def _set_text(sheet: Worksheet, row: int, column: int, value: object) -> None:
         cell.data_type = "s"
 
 
-def _status_columns(sheet: Worksheet, headers: list[str], wanted: list[str]) -> list[int]:
-    """1-based columns of our ``wanted`` headers, added at the right end when missing."""
-    found = {normalize_label(h): i + 1 for i, h in enumerate(headers) if h}
-    next_free = len(headers) + 1
-    columns = []
-    for header in wanted:
-        column = found.get(normalize_label(header))
-        if column is None:
-            column, next_free = next_free, next_free + 1
-            _set_text(sheet, 1, column, header)
-            sheet.cell(row=1, column=column).font = Font(bold=True)
-        columns.append(column)
+def _tool_columns(sheet: Worksheet, table: Table, keys: list[str], titles: ToolColumns
+                  ) -> dict[str, int]:
+    """1-based columns of our ``keys``: the marked ones, else new marked columns at the right
+    end (a column titled like ours but not marked is someone else's and is left alone)."""
+    columns = marked_columns(sheet.defined_names)
+    next_free = max(len(table.headers), sheet.max_column, *columns.values()) + 1
+    header_row = header_row_of(table)
+    for key in keys:
+        if key not in columns:
+            columns[key], next_free = next_free, next_free + 1
+            letter = get_column_letter(columns[key])
+            sheet.defined_names[mark_name(key)] = DefinedName(
+                mark_name(key), attr_text=f"{quote_sheetname(sheet.title)}!${letter}:${letter}")
+        _set_text(sheet, header_row, columns[key], titles.title(key))
+        sheet.cell(row=header_row, column=columns[key]).font = Font(bold=True)
     return columns
 
 
 def _write_problems_sheet(book: Workbook, report: ValidationReport) -> None:
-    if PROBLEMS_SHEET in book.sheetnames:
-        del book[PROBLEMS_SHEET]
+    for old in [ws for ws in book.worksheets if PROBLEMS_MARK in ws.defined_names]:
+        book.remove(old)  # ours, known by its mark (a tab of the same title is left alone)
     sheet = book.create_sheet(PROBLEMS_SHEET)
     for column, header in enumerate(PROBLEMS_SHEET_HEADERS, start=1):
         _set_text(sheet, 1, column, header)
@@ -96,6 +99,8 @@ def _write_problems_sheet(book: Workbook, report: ValidationReport) -> None:
             cell.alignment = _WRAPPED
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(PROBLEMS_SHEET_HEADERS))}{sheet.max_row}"
+    sheet.defined_names[PROBLEMS_MARK] = DefinedName(
+        PROBLEMS_MARK, attr_text=f"{quote_sheetname(sheet.title)}!$A$1")
 
 
 def _workbook_from_table(table: Table) -> tuple[Workbook, Worksheet]:
@@ -105,7 +110,7 @@ def _workbook_from_table(table: Table) -> tuple[Workbook, Worksheet]:
     assert sheet is not None
     sheet.title = "Réponses"
     for column, header in enumerate(table.headers, start=1):
-        _set_text(sheet, 1, column, header)
+        _set_text(sheet, header_row_of(table), column, header)
     for row in table.rows:
         for column, value in enumerate(row.cells, start=1):
             if value is not None:
@@ -114,10 +119,13 @@ def _workbook_from_table(table: Table) -> tuple[Workbook, Worksheet]:
 
 
 def annotate_workbook(source: Path, report: ValidationReport, out: Path, table: Table,
-                      worksheet: str | None = None, links: dict[int, str] | None = None) -> Path:
+                      worksheet: str | None = None, links: dict[int, str] | None = None,
+                      titles: ToolColumns | None = None) -> Path:
     """Save an annotated copy of ``source`` at ``out`` (atomically) and return ``out``.
 
-    ``links`` maps a sheet row to its report's link, written in a "Rapport PDF" column.
+    ``links`` maps a sheet row to its report's link, written in a "Rapport PDF" column. Our
+    columns carry a worksheet-scoped defined name (:func:`mark_name`): Excel keeps it on the
+    column when columns move, and later runs find our columns by it, never by their title.
     """
     if source.suffix.lower() in {".xlsx", ".xlsm"}:
         try:
@@ -127,11 +135,13 @@ def annotate_workbook(source: Path, report: ValidationReport, out: Path, table: 
         sheet = book[worksheet] if worksheet else book.worksheets[0]
     else:
         book, sheet = _workbook_from_table(table)
-    wanted = [STATUS_HEADER, PROBLEMS_HEADER] + ([REPORT_HEADER] if links is not None else [])
-    status_column, problems_column, *report_column = _status_columns(sheet, table.headers, wanted)
+    keys = ["status", "problems"] + (["report"] if links is not None else [])
+    columns = _tool_columns(sheet, table, keys, titles or ToolColumns())
     for row, link in (links or {}).items():
-        _set_text(sheet, row, report_column[0], link)
+        _set_text(sheet, row, columns["report"], link)
     for (row, column), mark in cell_marks(report.problems).items():
+        if column in columns.values():
+            continue  # never mark our own columns as answers
         cell = sheet.cell(row=row, column=column)
         colour = COLOURS[mark.severity]
         cell.fill = PatternFill(fill_type="solid", start_color=colour, end_color=colour)
@@ -139,12 +149,12 @@ def annotate_workbook(source: Path, report: ValidationReport, out: Path, table: 
         cell.comment = Comment(xlsx_safe(previous + mark.note), "impactsheets", width=320,
                                height=140)
     for row, (status, problems) in status_by_row(report).items():
-        _set_text(sheet, row, status_column, status)
-        _set_text(sheet, row, problems_column, problems)
-        sheet.cell(row=row, column=problems_column).alignment = _WRAPPED
+        _set_text(sheet, row, columns["status"], status)
+        _set_text(sheet, row, columns["problems"], problems)
+        sheet.cell(row=row, column=columns["problems"]).alignment = _WRAPPED
         if status != "OK":
-            colour = COLOURS["error" if "erreur" in status else "warning"]
-            sheet.cell(row=row, column=status_column).fill = PatternFill(
+            colour = COLOURS[status_severity(status)]
+            sheet.cell(row=row, column=columns["status"]).fill = PatternFill(
                 fill_type="solid", start_color=colour, end_color=colour)
     _write_problems_sheet(book, report)
     with atomic_file(out) as handle:

@@ -16,7 +16,17 @@ from pathlib import Path
 from impactsheets.errors import SourceError
 from impactsheets.sources.table import Cell, Row, Table
 
-__all__ = ["Cell", "Row", "Table", "column_letter", "is_google_sheet", "read_table"]
+__all__ = ["COLUMN_KEYS", "Cell", "Row", "Table", "column_letter", "header_row_of",
+           "is_google_sheet", "read_table"]
+
+#: Keys of the columns impactsheets adds to a response sheet. ``Table.meta["ours"]`` maps the
+#: ones a backend found, by the mark we set on them (never by title), to 0-based columns.
+COLUMN_KEYS = ("status", "problems", "report")
+
+
+def header_row_of(table: Table) -> int:
+    """The physical row of the table's header (1 unless a banner sits above it)."""
+    return int(str(table.meta.get("header_row", 1)))
 
 
 def column_letter(index: int) -> str:

@@ -14,13 +14,19 @@ annotated copy and reads its fills and notes (``impactsheets.feedback.workbook``
 
 from __future__ import annotations
 
+import zipfile
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from pathlib import Path
 
+from openpyxl.reader.workbook import WorkbookParser
+from openpyxl.utils import column_index_from_string
+from openpyxl.workbook.defined_name import DefinedName
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
 from impactsheets.errors import SourceError
-from impactsheets.sources import Cell, Row, Table
+from impactsheets.sources import COLUMN_KEYS, Cell, Row, Table
+from impactsheets.sources.header import HEADER_SCAN
 
 #: Whole numbers below this read as ``int`` (as openpyxl reads a stored "25000"); larger
 #: ones stay ``float``, as a stored "1E+20" does, since a float cannot tell them exactly.
@@ -36,6 +42,7 @@ def read_xlsx(path: Path, worksheet: str | None = None) -> Table:
     except OSError as exc:
         raise SourceError(f"{path}: cannot read the workbook ({exc.strerror or exc})") from None
     with book:
+        order = [m.name for m in book.sheets_metadata]  # a defined name's localSheetId indexes it
         names = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
         if worksheet is None:
             if not names:
@@ -46,8 +53,14 @@ def read_xlsx(path: Path, worksheet: str | None = None) -> Table:
         else:
             raise SourceError(f"{path}: no worksheet named {worksheet!r} "
                               f"(worksheets: {', '.join(names)})")
+        marks = sheet_marks(path, order)
         try:  # the grid starts at A1: row i of it is sheet row i + 1
             grid = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+            # The other worksheets' first rows: named in the error when this one is not the
+            # answers (our own problems tabs, known by their mark, are never candidates).
+            tabs = {other: [[_typed(v) for v in row] for row in
+                            book.get_sheet_by_name(other).to_python(nrows=HEADER_SCAN)]
+                    for other in names if other != title and PROBLEMS_MARK not in marks[other]}
         except (CalamineError, ValueError):
             raise SourceError(
                 f"{path}: cannot read the workbook (not a valid .xlsx workbook)") from None
@@ -63,7 +76,54 @@ def read_xlsx(path: Path, worksheet: str | None = None) -> Table:
             rows.append(Row(number, cells))
     while rows and not rows[-1].cells:
         rows.pop()
-    return Table(headers, rows, name=f"{path.name}:{title}")
+    ours = {key: column - 1 for key, column in marked_columns(marks[title]).items()}
+    return Table(headers, rows, name=f"{path.name}:{title}",
+                 meta={"worksheet": title, "tabs": tabs, "ours": ours,
+                       "problems_tab": PROBLEMS_MARK in marks[title]})
+
+
+#: The worksheet-scoped defined name that marks our problems tab.
+PROBLEMS_MARK = "impactsheets.problems"
+
+
+def mark_name(key: str) -> str:
+    """The defined name (scoped to the worksheet) that marks one of our columns.
+
+    >>> mark_name("status")
+    'impactsheets.column.status'
+    """
+    return f"impactsheets.column.{key}"
+
+
+def sheet_marks(path: Path, order: list[str]) -> dict[str, Mapping[str, DefinedName]]:
+    """Each worksheet's own defined names (title -> name -> definition), where our marks are.
+
+    Only the workbook part is parsed (openpyxl's parser), not the cells.
+    """
+    marks: dict[str, Mapping[str, DefinedName]] = {title: {} for title in order}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parser = WorkbookParser(archive, "xl/workbook.xml")
+            parser.parse()
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile, SyntaxError):
+        return marks  # no standard workbook part: no marks (the cells were readable)
+    for index, names in parser.defined_names.by_sheet().items():
+        if isinstance(index, int) and 0 <= index < len(order):
+            marks[order[index]] = names
+    return marks
+
+
+def marked_columns(names: Mapping[str, DefinedName]) -> dict[str, int]:
+    """Our columns (key -> 1-based column) among a worksheet's defined names: found by the
+    mark :mod:`impactsheets.feedback.workbook` sets, never by their title."""
+    found = {}
+    for key in COLUMN_KEYS:
+        name = names.get(mark_name(key))
+        for _, ref in name.destinations if name is not None else ():
+            letters = ref.replace("$", "").split(":")[0].rstrip("0123456789")
+            if letters.isalpha():
+                found[key] = column_index_from_string(letters)
+    return found
 
 
 def _typed(value: object) -> Cell:

@@ -18,11 +18,10 @@ from pypdf import PdfReader
 
 from impactsheets.feedback import NOTE_MARK, PROBLEMS_SHEET
 from impactsheets.feedback.workbook import xlsx_safe
-from impactsheets.questionnaire import normalize_label
-from impactsheets.validation import TOOL_COLUMNS
+from impactsheets.sources import header_row_of
+from impactsheets.sources.xlsx import marked_columns
 
 FORMULA_START = ("=", "+", "-", "@")
-TOOL_KEYS = {normalize_label(h) for h in TOOL_COLUMNS}
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -44,14 +43,15 @@ def original_cells(source: Path, table: Any) -> dict[tuple[int, int], Any]:
     cells: dict[tuple[int, int], Any] = {}
     if source.suffix.lower() in (".xlsx", ".xlsm"):
         sheet = load_workbook(source).worksheets[0]
+        ours = set(marked_columns(sheet.defined_names).values())  # a source that is itself an annotated copy
         for row in sheet.iter_rows():
             for cell in row:
-                if cell.value is not None:
+                if cell.value is not None and cell.column not in ours:
                     cells[(cell.row, cell.column)] = cell.value
         return cells
     for column, header in enumerate(table.headers, start=1):
         if header:
-            cells[(1, column)] = header
+            cells[(header_row_of(table), column)] = header
     # A CSV's annotated copy is a new workbook: XLSX cannot hold control characters, so the
     # documented representation (feedback.workbook.xlsx_safe) is what must be found there.
     for row in table.rows:
@@ -66,9 +66,9 @@ def check_annotated(source: Path, table: Any, problems: list[dict[str, Any]],
     """Compare the annotated workbook with its source; return counts (all must be 0)."""
     book = load_workbook(annotated)
     sheet = book.worksheets[0]
-    header_row = [c.value for c in sheet[1]]
-    tool_columns = {i + 1 for i, h in enumerate(header_row)
-                    if isinstance(h, str) and normalize_label(h) in TOOL_KEYS}
+    # Our columns are the ones carrying our mark, whatever their title: every other column
+    # (a question titled "Statut", a coordinator's own "Problèmes") is compared cell by cell.
+    tool_columns = set(marked_columns(sheet.defined_names).values())
     before = original_cells(source, table)
     after: dict[tuple[int, int], Any] = {}
     marked: set[tuple[int, int]] = set()
