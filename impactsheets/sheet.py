@@ -14,8 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from impactsheets.errors import SheetChangedError
-from impactsheets.feedback import PROBLEMS_SHEET, ToolColumns
+from impactsheets.errors import SheetAccessError, SheetChangedError
+from impactsheets.feedback import ToolColumns
 from impactsheets.sources import Table, is_google_sheet, read_table
 from impactsheets.validation import ValidationReport
 
@@ -78,7 +78,8 @@ def open_sheet(source: str, worksheet: str | None, out_dir: Path, *,
     titles the columns we add."""
     if is_google_sheet(source):
         return GoogleSheet(source, worksheet, service_account_file=service_account_file,
-                           oauth_client_file=oauth_client_file, token_file=token_file)
+                           oauth_client_file=oauth_client_file, token_file=token_file,
+                           columns=columns)
     return LocalSheet(Path(source), worksheet, out_dir, columns)
 
 
@@ -101,11 +102,13 @@ class GoogleSheet:
 
     def __init__(self, source: str, worksheet: str | None = None, *,
                  service_account_file: str | None = None, oauth_client_file: str | None = None,
-                 token_file: str | None = None, session: GoogleSession | None = None) -> None:
+                 token_file: str | None = None, session: GoogleSession | None = None,
+                 columns: ToolColumns | None = None) -> None:
         from impactsheets.google.transport import google_session
 
         self.source, self.worksheet, self.name = source, worksheet, source
         self.shows_local_paths = False  # others open this sheet: local file paths mean nothing
+        self.columns = columns or ToolColumns()
         self._session = session or google_session(
             service_account_file=service_account_file, oauth_client_file=oauth_client_file,
             token_file=token_file)
@@ -113,6 +116,7 @@ class GoogleSheet:
         self._table: Table | None = None
         self._sheets: list[SheetInfo] | None = None
         self._read_grids: tuple[Grid, Grid | None] | None = None
+        self._problems_title: str | None = None
 
     def api_requests(self) -> int:
         return self._session.api_requests
@@ -150,7 +154,9 @@ class GoogleSheet:
         from impactsheets.feedback.planner import SheetSnapshot
 
         assert self._table is not None
-        return SheetSnapshot(self._table, grid, problems, {s.sheet_id for s in self._sheets or []})
+        sheets = self._sheets or []
+        return SheetSnapshot(self._table, grid, problems, {s.sheet_id for s in sheets},
+                             {s.title for s in sheets}, self.columns)
 
     def _fetch(self) -> tuple[Grid, Grid | None]:
         """Request (2): the current grid of our worksheet and of the problems worksheet."""
@@ -159,24 +165,32 @@ class GoogleSheet:
         assert self._table is not None
         titles = None
         if self._sheets is not None:  # the read listed the worksheets: ask for ours only
-            present = {s.title for s in self._sheets}
-            wanted = (str(self._table.meta["worksheet"]), PROBLEMS_SHEET)
-            titles = [t for t in wanted if t in present]
-        return self._grids(read_grids(self._session, self._key, titles))
+            titles = [str(self._table.meta["worksheet"])] + (
+                [self._problems_title] if self._problems_title else [])
+        try:
+            return self._grids(read_grids(self._session, self._key, titles))
+        except SheetAccessError as exc:
+            if "parse range" not in str(exc):
+                raise
+            raise SheetChangedError(  # a worksheet renamed since the read
+                f"worksheet {titles[0] if titles else ''!r} was renamed or deleted during the "
+                "sync; nothing was written; the next run will retry") from None
 
     def _grids(self, data: dict[str, Any]) -> tuple[Grid, Grid | None]:
         """Our worksheet's grid and the problems worksheet's, from a ``spreadsheets.get``."""
-        from impactsheets.google.grid import Grid, SheetInfo, grid_rows
+        from impactsheets.google.grid import PROBLEMS_MARK, Grid
 
         assert self._table is not None
         title = str(self._table.meta["worksheet"])
-        grids: dict[str, Grid] = {}
-        for sheet in data.get("sheets") or []:
-            info = SheetInfo.from_api(sheet.get("properties") or {})
-            grids[info.title] = Grid(info, grid_rows((sheet.get("data") or [{}])[0]))
+        grids = {g.info.title: g for g in map(Grid.from_api, data.get("sheets") or [])}
         if self._sheets is None:  # every worksheet came back: remember them (sheet ids taken)
             self._sheets = [g.info for g in grids.values()]
         if title not in grids:
             raise SheetChangedError(f"worksheet {title!r} disappeared during the sync; nothing "
                                     "was written; the next run will retry")
-        return grids[title], grids.get(PROBLEMS_SHEET)
+        answers = grids[title]
+        # Our problems tab for these answers: known by its mark, whatever its title now.
+        problems = next((g for g in grids.values() if g.sheet_marks.get(PROBLEMS_MARK)
+                         == str(answers.info.sheet_id)), None)
+        self._problems_title = problems.info.title if problems else None
+        return answers, problems

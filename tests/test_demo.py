@@ -10,7 +10,8 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from impactsheets.cli import main
-from impactsheets.feedback import COLOURS, NOTE_MARK, PROBLEMS_SHEET
+from impactsheets.feedback import COLOURS, NOTE_MARK, problems_title
+from impactsheets.feedback.workbook import sheet_title
 from impactsheets.pipeline import EXAMPLE_WORKBOOK
 from impactsheets.resources import data_path
 
@@ -82,7 +83,7 @@ def test_status_columns_and_problems_sheet(demo_dir: Path) -> None:
     assert status[9] == "Remplacée par la ligne 16"
     assert status[11] == "Ligne vide"
     assert status[12] == "3 erreurs, 1 avertissement"
-    problems = book[PROBLEMS_SHEET]
+    problems = book[sheet_title(problems_title(book.worksheets[0].title))]
     rows = list(problems.iter_rows(values_only=True))
     assert rows[0] == ("Ligne", "Cellule", "Lieu", "Question", "Code", "Gravité", "Valeur",
                        "Message")

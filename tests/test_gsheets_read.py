@@ -99,8 +99,8 @@ def test_bad_spec_is_a_config_error(emulator_env: Emulator) -> None:
         read_google_sheet("https://docs.google.com/document/d/x")
 
 
-def test_missing_name_costs_one_metadata_request(google_example: str) -> None:
+def test_missing_name_is_named_at_no_extra_request(google_example: str) -> None:
     session = _session()
     with pytest.raises(SheetAccessError, match="no worksheet 'Nope'"):
         read_google_sheet(google_example, "Nope", session=session)
-    assert session.api_requests == 2
+    assert session.api_requests == 1

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from impactsheets.cli import main
 from impactsheets.config import SyncConfig
 from impactsheets.emulator import Emulator
-from impactsheets.feedback import PROBLEMS_SHEET
+from impactsheets.feedback import problems_title
 from impactsheets.google import auth
 from impactsheets.google.endpoint import EMULATOR_ENV
 from impactsheets.pipeline import EXAMPLE_WORKBOOK
@@ -145,13 +145,14 @@ def test_nothing_written_to_the_google_sheet_is_a_formula(tmp_path: Path,
     config = SyncConfig.from_dict({"source": KEY, "output": str(tmp_path / "out")}, "t", tmp_path)
     run_sync(config, SyncOptions(jobs=1))
     titles = emulator_env.sheet_titles(KEY)
-    assert PROBLEMS_SHEET in titles
+    problems_sheet = problems_title(titles[0])
+    assert problems_sheet in titles
     written: list[Any] = []
     with emulator_env.store.lock:
         for sheet in emulator_env.store.spreadsheets[KEY].sheets:
             for (row, col), cell in sheet.cells.items():
                 value = cell.get("userEnteredValue") or {}
-                if sheet.title == PROBLEMS_SHEET or col >= 52:
+                if sheet.title == problems_sheet or col >= 52:
                     written.append(value)
                     assert "formulaValue" not in value, (sheet.title, row, col, value)
     assert any(str(v.get("stringValue", "")).startswith("=IMPORTXML") for v in written)

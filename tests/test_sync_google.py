@@ -13,7 +13,7 @@ from test_gsheets_writeback import WS, cells, colour_hex, marked, put_raw, url
 
 from impactsheets.cli import main
 from impactsheets.emulator import Emulator
-from impactsheets.feedback import COLOURS, NOTE_MARK, PROBLEMS_SHEET
+from impactsheets.feedback import COLOURS, NOTE_MARK, problems_title
 
 REPORTS = 13
 
@@ -50,7 +50,7 @@ def test_sync_writes_back_exactly_then_a_second_run_costs_one_request(
     after = cells(emulator_env, google_example)
     for ref, cell in before.items():
         assert after[ref].get("userEnteredValue") == cell.get("userEnteredValue"), ref
-    assert PROBLEMS_SHEET in emulator_env.sheet_titles(google_example)
+    assert problems_title(WS) in emulator_env.sheet_titles(google_example)
     emulator_env.reset_requests()
     result, second = sync(path)
     assert result.exit_code == 0

@@ -8,7 +8,13 @@ from typing import Any
 import pytest
 
 from impactsheets.errors import SheetChangedError
-from impactsheets.feedback import COLOURS, NOTE_MARK, PROBLEMS_SHEET, PROBLEMS_SHEET_HEADERS
+from impactsheets.feedback import (
+    COLOURS,
+    NOTE_MARK,
+    PROBLEMS_SHEET_HEADERS,
+    ToolColumns,
+    problems_title,
+)
 from impactsheets.feedback.planner import SheetSnapshot, check_unchanged, plan_write_back
 from impactsheets.google.grid import Grid, SheetInfo, api_colour
 from impactsheets.sources import Row, Table
@@ -67,7 +73,7 @@ def test_first_run_plans_columns_marks_and_problems_sheet() -> None:
     assert cell == {"note": NOTE_MARK + "Adresse invalide.",
                     "userEnteredFormat": {"backgroundColor": api_colour(COLOURS["error"])}}
     add = next(r["addSheet"] for r in requests if "addSheet" in r)
-    assert add["properties"]["title"] == PROBLEMS_SHEET
+    assert add["properties"]["title"] == problems_title("Réponses")
     assert add["properties"]["sheetId"] not in {0, 7}
     # answer cells are never given a value: every userEnteredValue is in our columns (D, E, F)
     # or in the problems worksheet
@@ -92,12 +98,13 @@ def test_a_fixed_problem_loses_our_note_and_colour_but_keeps_theirs() -> None:
 
 
 def test_a_sheet_that_shows_everything_needs_no_request() -> None:
-    status = [[text("Statut"), text("Problèmes")], [text("1 erreur"), text("C2 : Adresse invalide.")],
-              [text("OK")]]
+    red = {"userEnteredFormat": {"backgroundColor": api_colour(COLOURS["error"])}}
+    status = [[text("Statut"), text("Problèmes")],
+              [{**text("1 erreur"), **red}, text("C2 : Adresse invalide.")], [text("OK")]]
     g = answers_grid(status)
-    g.rows[1][2] = {**g.rows[1][2], "note": NOTE_MARK + "Adresse invalide.",
-                    "userEnteredFormat": {"backgroundColor": api_colour(COLOURS["error"])}}
-    problems = Grid(SheetInfo(5, PROBLEMS_SHEET, 2, 8), [
+    g.marks = {"status": 4, "problems": 5}
+    g.rows[1][2] = {**g.rows[1][2], "note": NOTE_MARK + "Adresse invalide.", **red}
+    problems = Grid(SheetInfo(5, problems_title("Réponses"), 2, 8), [
         [text(h) for h in PROBLEMS_SHEET_HEADERS],
         [{"effectiveValue": {"numberValue": 2}}, text("C2"), text("ligne 2"), {}, text("invalid-email"),
          text("erreur"), {}, text("Adresse invalide.")]])
@@ -105,7 +112,34 @@ def test_a_sheet_that_shows_everything_needs_no_request() -> None:
     assert plan_write_back(snapshot, report(BAD_EMAIL), {}) == []
     # one difference (a link to add) gives exactly the requests for it
     again = plan_write_back(snapshot, report(BAD_EMAIL), {3: "https://drive.google.com/file/d/y/view"})
-    assert [next(iter(r)) for r in again] == ["appendDimension", "updateCells", "updateCells"]
+    assert [next(iter(r)) for r in again] == ["appendDimension", "updateCells",
+                                              "createDeveloperMetadata", "updateCells"]
+
+
+def test_our_columns_are_found_by_their_mark_never_by_their_title() -> None:
+    # A coordinator's "Statut" column (no mark) is theirs: ours are added, titled and marked.
+    g = answers_grid([[text("Statut")], [text("à relancer")], [text("fait")]])
+    requests = plan_write_back(SheetSnapshot(table(), g), report(BAD_EMAIL), {})
+    marks = [r["createDeveloperMetadata"]["developerMetadata"] for r in requests
+             if "createDeveloperMetadata" in r]
+    assert [(m["metadataKey"], m["location"]["dimensionRange"]["startIndex"]) for m in marks
+            if "dimensionRange" in m["location"]] == [
+        ("impactsheets:column=status", 4), ("impactsheets:column=problems", 5)]
+    written = {(c["updateCells"]["range"]["startColumnIndex"], c["updateCells"]["range"]["startRowIndex"])
+               for c in requests if "range" in c.get("updateCells", {})}
+    assert not any(col == 3 for col, _ in written)  # their column is never written
+    # Our column moved to the front and renamed by a coordinator: still ours, by its mark.
+    moved = answers_grid()
+    for row, value in zip(moved.rows, ["Suivi", "1 erreur", "OK"], strict=True):
+        row.insert(0, text(value))
+    moved.marks = {"status": 1}
+    titled = SheetSnapshot(Table(["Suivi", *HEADERS], table().rows), moved,
+                           columns=ToolColumns(problems="Détail"))
+    requests = plan_write_back(titled, report(), {})
+    headers = [c["updateCells"]["rows"][0]["values"][0]["userEnteredValue"]["stringValue"]
+               for c in requests if "range" in c.get("updateCells", {})
+               and c["updateCells"]["range"]["startRowIndex"] == c["updateCells"]["range"]["sheetId"] == 0]
+    assert headers == ["Détail"]  # only the missing column is added; "Suivi" is not retitled
 
 
 def test_check_unchanged_refuses_a_moved_row() -> None:

@@ -7,6 +7,7 @@ when every request succeeded (Google's batchUpdate is atomic).
 from __future__ import annotations
 
 import copy
+import itertools
 import math
 import struct
 from collections.abc import Callable
@@ -14,7 +15,15 @@ from typing import Any
 
 from .fields import MaskError, parse_mask, set_by_mask
 from .sheets import Box, grid_range_box
-from .store import CALLER_EMAIL, ApiError, Sheet, Spreadsheet, Store, default_sheet_props
+from .store import (
+    CALLER_EMAIL,
+    DIMENSION_METADATA,
+    ApiError,
+    Sheet,
+    Spreadsheet,
+    Store,
+    default_sheet_props,
+)
 
 Handler = Callable[[Spreadsheet, dict[str, Any], str], dict[str, Any] | None]
 
@@ -216,8 +225,56 @@ def shift_dimension(sheet: Sheet, dim: str, start: int, count: int) -> None:
             new[axis] = pos + count
             moved[(new[0], new[1])] = cell
     sheet.cells = moved
+    _shift_metadata(sheet, dim, start, count)
     gp = sheet.props["gridProperties"]
     gp["rowCount" if axis == 0 else "columnCount"] += count
+
+
+def _shift_metadata(sheet: Sheet, dim: str, start: int, count: int) -> None:
+    """Dimension-located developer metadata follows its row/column; deleted with it."""
+    kept = []
+    for meta in sheet.extras.get(DIMENSION_METADATA) or []:
+        rng = meta["location"]["dimensionRange"]
+        index = rng["startIndex"]
+        if rng["dimension"] == dim and index >= start:
+            if count < 0 and index < start - count:
+                continue
+            rng["startIndex"], rng["endIndex"] = index + count, index + count + 1
+        kept.append(meta)
+    sheet.extras[DIMENSION_METADATA] = kept
+
+
+def create_developer_metadata(ss: Spreadsheet, req: dict[str, Any], where: str
+                              ) -> dict[str, Any]:
+    """A key (and value) on a sheet or on one row/column (``DIMENSION_RANGE``)."""
+    meta = copy.deepcopy(req.get("developerMetadata") or {})
+    if not meta.get("metadataKey"):
+        raise ApiError(400, f"Invalid {where}: Developer metadata must always have a key")
+    if meta.get("visibility") not in ("DOCUMENT", "PROJECT"):
+        raise ApiError(400, f"Invalid {where}: Developer metadata must always have a visibility")
+    location = meta.get("location") or {}
+    taken = {m["metadataId"] for sh in ss.sheets for key in ("developerMetadata",
+             DIMENSION_METADATA) for m in sh.extras.get(key) or []}
+    meta.setdefault("metadataId", next(i for i in itertools.count(len(taken) + 1000)
+                                       if i not in taken))
+    if "sheetId" in location:
+        sheet = _sheet(ss, location["sheetId"], where)
+        meta["location"] = {"locationType": "SHEET", "sheetId": sheet.sheet_id}
+        sheet.extras.setdefault("developerMetadata", []).append(meta)
+    elif "dimensionRange" in location:
+        rng = location["dimensionRange"]
+        sheet, dim, start, end = _dim_range(ss, {"range": rng}, where)
+        if end - start != 1:
+            raise ApiError(400, f"Invalid {where}: the DimensionRange must be a single row or "
+                                "column")
+        meta["location"] = {"locationType": "ROW" if dim == "ROWS" else "COLUMN",
+                            "dimensionRange": {"sheetId": sheet.sheet_id, "dimension": dim,
+                                               "startIndex": start, "endIndex": end}}
+        sheet.extras.setdefault(DIMENSION_METADATA, []).append(meta)
+    else:
+        raise ApiError(400, f"Invalid {where}: location must be a sheetId or a dimensionRange "
+                            "(spreadsheet-level metadata is not emulated)")
+    return {"createDeveloperMetadata": {"developerMetadata": copy.deepcopy(meta)}}
 
 
 def _dim_range(ss: Spreadsheet, req: dict[str, Any], where: str) -> tuple[Sheet, str, int, int]:
@@ -356,6 +413,7 @@ HANDLERS: dict[str, Handler] = {
     "updateSheetProperties": update_sheet_properties,
     "updateSpreadsheetProperties": update_spreadsheet_properties,
     "appendDimension": append_dimension,
+    "createDeveloperMetadata": create_developer_metadata,
     "insertDimension": insert_dimension,
     "deleteDimension": delete_dimension,
     "setDataValidation": set_data_validation,

@@ -12,7 +12,7 @@ from typing import Any
 
 from .a1 import A1Error, A1Range, format_range, parse_range, quote_sheet
 from .fields import Mask, MaskError, apply_mask, parse_mask
-from .store import ApiError, Sheet, Spreadsheet, Store
+from .store import DIMENSION_METADATA, ApiError, Sheet, Spreadsheet, Store
 from .values import (
     effective_value,
     formatted_value,
@@ -185,8 +185,18 @@ def grid_data(ss: Spreadsheet, box: Box, wanted: frozenset[str] | None = None) -
         rows.append({"values": [cell_data(box.sheet.cell(r, c), ss, wanted)
                                 for c in range(box.c0, box.c1)]})
     data["rowData"] = rows
-    data["rowMetadata"] = [{"pixelSize": 21} for _ in range(box.r0, box.r1)]
-    data["columnMetadata"] = [{"pixelSize": 100} for _ in range(box.c0, box.c1)]
+    marks: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for meta in box.sheet.extras.get(DIMENSION_METADATA) or []:
+        rng = meta["location"]["dimensionRange"]
+        marks.setdefault((rng["dimension"], rng["startIndex"]), []).append(copy.deepcopy(meta))
+
+    def dimension(kind: str, index: int, pixels: int) -> dict[str, Any]:
+        props: dict[str, Any] = {"pixelSize": pixels}
+        if (kind, index) in marks:
+            props["developerMetadata"] = marks[(kind, index)]
+        return props
+    data["rowMetadata"] = [dimension("ROWS", r, 21) for r in range(box.r0, box.r1)]
+    data["columnMetadata"] = [dimension("COLUMNS", c, 100) for c in range(box.c0, box.c1)]
     return data
 
 
@@ -211,7 +221,7 @@ def _trim_grid(data: dict[str, Any]) -> None:
 def sheet_json(sheet: Sheet) -> dict[str, Any]:
     out: dict[str, Any] = {"properties": copy.deepcopy(sheet.props)}
     for k, v in sheet.extras.items():
-        if v:
+        if v and k != DIMENSION_METADATA:
             out[k] = copy.deepcopy(v)
     return out
 

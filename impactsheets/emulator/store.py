@@ -85,6 +85,11 @@ def now_rfc3339() -> str:
     return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
 
 
+#: ``Sheet.extras`` key of the developer metadata located on a row or column (returned in
+#: ``GridData.rowMetadata`` / ``columnMetadata``, not in ``Sheet.developerMetadata``).
+DIMENSION_METADATA = "_dimensionMetadata"
+
+
 @dataclass
 class Sheet:
     props: dict[str, Any]

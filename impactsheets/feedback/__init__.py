@@ -24,7 +24,6 @@ SEVERITY_FR = {ERROR: "erreur", WARNING: "avertissement", INFO: "information"}
 #: Every note impactsheets writes starts with this marker, so later runs recognise their own.
 NOTE_MARK = "impactsheets : "
 STATUS_HEADER, PROBLEMS_HEADER, REPORT_HEADER = "Statut", "Problèmes", "Rapport PDF"
-PROBLEMS_SHEET = "Problèmes détectés"
 PROBLEMS_SHEET_HEADERS = ["Ligne", "Cellule", "Lieu", "Question", "Code", "Gravité", "Valeur",
                           "Message"]
 _RANK = {INFO: 0, WARNING: 1, ERROR: 2}
@@ -103,6 +102,16 @@ def status_by_row(report: ValidationReport) -> dict[int, tuple[str, str]]:
         if problem.code == "blank-row" and problem.row is not None:
             statuses[problem.row] = ("Ligne vide", "")
     return statuses
+
+
+def problems_title(tab: str) -> str:
+    """The title of the problems worksheet of the answers worksheet ``tab`` (one per source:
+    two forms feeding one spreadsheet get one each). It is found again by our mark, not by it.
+
+    >>> problems_title("Réponses au formulaire 1")
+    'Problèmes — Réponses au formulaire 1'
+    """
+    return f"Problèmes — {tab}"[:100]
 
 
 def status_severity(status: str) -> str:

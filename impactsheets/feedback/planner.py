@@ -53,21 +53,27 @@ from impactsheets.feedback import (
     COLOURS,
     NOTE_LIMIT,
     NOTE_MARK,
-    PROBLEMS_HEADER,
-    PROBLEMS_SHEET,
     PROBLEMS_SHEET_HEADERS,
-    REPORT_HEADER,
-    STATUS_HEADER,
+    ToolColumns,
     cell_marks,
     problem_rows,
+    problems_title,
     status_by_row,
+    status_severity,
 )
-from impactsheets.google.grid import Grid, api_colour, clean_value, effective_cell, hex_colour
-from impactsheets.questionnaire import normalize_label
+from impactsheets.google.grid import (
+    COLUMN_MARK,
+    PROBLEMS_MARK,
+    Grid,
+    api_colour,
+    clean_value,
+    effective_cell,
+    hex_colour,
+)
 from impactsheets.sources import Cell, Table, header_row_of
-from impactsheets.validation import TOOL_COLUMNS, ValidationReport
+from impactsheets.validation import ValidationReport
 
-__all__ = ["PROBLEMS_SHEET", "SheetSnapshot", "check_unchanged", "plan_write_back", "split_note"]
+__all__ = ["SheetSnapshot", "check_unchanged", "column_mark", "plan_write_back", "split_note"]
 
 CHUNK = 400_000  # bytes of cell data per updateCells request
 COLOUR_FIELD = "userEnteredFormat.backgroundColor"
@@ -75,7 +81,6 @@ WRAPPED = {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}
 WRAP_FIELDS = "userEnteredFormat.wrapStrategy,userEnteredFormat.verticalAlignment"
 MESSAGE_PIXELS = 520  # width of the problems worksheet's message column
 OUR_COLOURS = frozenset(COLOURS.values())
-_TOOL = frozenset(normalize_label(h) for h in TOOL_COLUMNS)
 _SEP = "\n\n"
 
 
@@ -86,13 +91,16 @@ class SheetSnapshot:
     ``table``: the rows read and validated (physical row numbers, headers);
     ``answers``: the answers worksheet as it is now (values, notes, colours);
     ``problems``: the problems worksheet (:data:`PROBLEMS_SHEET`), None when it is absent;
-    ``taken_ids``: sheet ids already in use in the spreadsheet (a new worksheet avoids them).
+    ``taken_ids``, ``taken_titles``: sheet ids and titles in use (a new worksheet avoids them);
+    ``columns``: the titles of the columns we add.
     """
 
     table: Table
     answers: Grid
     problems: Grid | None = None
     taken_ids: set[int] = field(default_factory=set)
+    taken_titles: set[str] = field(default_factory=set)
+    columns: ToolColumns = field(default_factory=ToolColumns)
 
 
 def split_note(note: str) -> tuple[str, str]:
@@ -130,7 +138,7 @@ def check_unchanged(table: Table, grid: Grid) -> None:
         return SheetChangedError(f"the sheet changed during the sync ({what}); nothing was "
                                  "written; the next run will retry")
 
-    tool = {i for i, h in enumerate(table.headers) if normalize_label(h) in _TOOL}
+    tool = {c - 1 for c in grid.marks.values()}  # ours, by their mark: about to be rewritten
     top = header_row_of(table)
     for c, header in enumerate(table.headers):
         if c not in tool and grid.text(top, c + 1).strip() != header:
@@ -175,25 +183,31 @@ def _update_rows(sheet_id: int, row0: int, col0: int, rows: list[list[dict[str, 
         start = end
 
 
-def _tool_columns(table: Table, grid: Grid, links: dict[int, str]
+def column_mark(sheet_id: int, column: int, key: str) -> dict[str, Any]:
+    """The request marking 1-based ``column`` as our ``key`` column (developer metadata on the
+    column: it follows the column when it is moved or renamed)."""
+    return {"createDeveloperMetadata": {"developerMetadata": {
+        "metadataKey": COLUMN_MARK + key, "visibility": "DOCUMENT",
+        "location": {"dimensionRange": {"sheetId": sheet_id, "dimension": "COLUMNS",
+                                        "startIndex": column - 1, "endIndex": column}}}}}
+
+
+def _tool_columns(table: Table, grid: Grid, links: dict[int, str], titles: ToolColumns
                   ) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """Columns of our headers (1-based), and the appendDimension/header requests creating them."""
+    """Our columns (key -> 1-based), found by their mark only; the missing ones are added at
+    the right end, titled and marked. A column that merely has our title is someone else's."""
     top = header_row_of(table)
-    found = {normalize_label(grid.text(top, c + 1)): c + 1 for c in range(len(grid.rows[top - 1]))} \
-        if len(grid.rows) >= top else {}
-    wanted = [STATUS_HEADER, PROBLEMS_HEADER]
-    if links or normalize_label(REPORT_HEADER) in found:
-        wanted.append(REPORT_HEADER)
-    columns: dict[str, int] = {}
+    wanted = ["status", "problems"] + (["report"] if links or "report" in grid.marks else [])
+    columns = {key: grid.marks[key] for key in wanted if key in grid.marks}
     requests: list[dict[str, Any]] = []
-    next_free = max(grid.width(), len(table.headers)) + 1
-    for header in wanted:
-        if normalize_label(header) not in found:
-            found[normalize_label(header)], next_free = next_free, next_free + 1
-            requests += _update_rows(grid.info.sheet_id, top - 1, next_free - 2,
-                                     [[_text_cell(header, bold=True)]], 1,
+    next_free = max(grid.width(), len(table.headers), *grid.marks.values(), 0) + 1
+    for key in wanted:
+        if key not in columns:
+            columns[key], next_free = next_free, next_free + 1
+            requests += _update_rows(grid.info.sheet_id, top - 1, columns[key] - 1,
+                                     [[_text_cell(titles.title(key), bold=True)]], 1,
                                      "userEnteredValue,userEnteredFormat.textFormat.bold")
-        columns[header] = found[normalize_label(header)]
+            requests.append(column_mark(grid.info.sheet_id, columns[key], key))
     if next_free - 1 > grid.info.columns:
         requests.insert(0, {"appendDimension": {"sheetId": grid.info.sheet_id, "dimension":
                                                 "COLUMNS", "length": next_free - 1 - grid.info.columns}})
@@ -202,31 +216,41 @@ def _tool_columns(table: Table, grid: Grid, links: dict[int, str]
 
 def _tool_values(table: Table, grid: Grid, report: ValidationReport, links: dict[int, str],
                  columns: dict[str, int]) -> Iterator[dict[str, Any]]:
-    """Status, problems and link of every row read; leftovers cleared on rows now empty."""
+    """Status (coloured as in the annotated workbook), problems and link of every row read;
+    leftovers cleared on rows now empty."""
     statuses = status_by_row(report)
     read = {row.number for row in table.rows}
-    desired: dict[str, dict[int, str]] = {h: {} for h in columns}
+    desired: dict[str, dict[int, str]] = {key: {} for key in columns}
     answer_cols = [c for c in range(1, grid.width() + 1) if c not in columns.values()]
     top = header_row_of(table)
     for number in range(top + 1, max(len(grid.rows), max(read, default=top)) + 1):
         if number not in read and any(grid.value(number, c) is not None for c in answer_cols):
             continue  # a row added since the read: next run
         status, text = statuses.get(number, ("", ""))
-        values = {STATUS_HEADER: status, PROBLEMS_HEADER: text,
-                  REPORT_HEADER: links.get(number, "")}
-        for header in columns:
-            desired[header][number] = values[header]
-    for header, column in columns.items():
-        rows = sorted(r for r, text in desired[header].items() if grid.text(r, column) != text)
+        values = {"status": status, "problems": text, "report": links.get(number, "")}
+        for key in columns:
+            desired[key][number] = values[key]
+
+    def colour(key: str, text: str) -> str | None:
+        return COLOURS[status_severity(text)] if key == "status" and text not in ("", "OK") \
+            else None
+
+    for key, column in columns.items():
+        rows = sorted(r for r, text in desired[key].items() if grid.text(r, column) != text
+                      or colour(key, text) != hex_colour(grid.cell(r, column)))
         if rows:
-            span = range(rows[0], rows[-1] + 1)
-            cells = [[_text_cell(desired[header].get(r, grid.text(r, column)))] for r in span]
-            fields = "userEnteredValue"
-            if header == PROBLEMS_HEADER:  # one problem a line: the cells wrap
-                cells = [[{**row[0], "userEnteredFormat": WRAPPED}] for row in cells]
-                fields += "," + WRAP_FIELDS
-            yield from _update_rows(grid.info.sheet_id, rows[0] - 1, column - 1, cells, 1,
-                                    fields)
+            span = [desired[key].get(r, grid.text(r, column)) for r in range(rows[0], rows[-1] + 1)]
+            if key == "status":
+                cells = [[{**_text_cell(text), **({"userEnteredFormat": {"backgroundColor":
+                          api_colour(hue)}} if (hue := colour(key, text)) else {})}]
+                         for text in span]
+                fields = f"userEnteredValue,{COLOUR_FIELD}"
+            elif key == "problems":  # one problem a line: the cells wrap
+                cells = [[{**_text_cell(text), "userEnteredFormat": WRAPPED}] for text in span]
+                fields = f"userEnteredValue,{WRAP_FIELDS}"
+            else:
+                cells, fields = [[_text_cell(text)] for text in span], "userEnteredValue"
+            yield from _update_rows(grid.info.sheet_id, rows[0] - 1, column - 1, cells, 1, fields)
 
 
 def _marks(grid: Grid, report: ValidationReport, columns: dict[str, int]
@@ -263,9 +287,12 @@ def _marks(grid: Grid, report: ValidationReport, columns: dict[str, int]
                 "rows": [{"values": [data]}], "fields": ",".join(fields)}}
 
 
-def _problems_sheet(report: ValidationReport, current: Grid | None, taken: set[int]
+def _problems_sheet(report: ValidationReport, snapshot: SheetSnapshot
                     ) -> Iterator[dict[str, Any]]:
-    """Create or rewrite the problems worksheet, unless it already shows exactly this."""
+    """Create or rewrite the problems worksheet of these answers (ours by its mark, titled
+    "Problèmes — <answers tab>"), unless it already shows exactly this."""
+    current = snapshot.problems
+    taken = snapshot.taken_ids | {snapshot.answers.info.sheet_id}
     wanted: list[list[Any]] = [list(PROBLEMS_SHEET_HEADERS), *problem_rows(report)]
     normal = [[clean_value(v) for v in row] for row in wanted]
     if current is not None:
@@ -278,8 +305,14 @@ def _problems_sheet(report: ValidationReport, current: Grid | None, taken: set[i
     grid = {"rowCount": rows, "columnCount": len(PROBLEMS_SHEET_HEADERS), "frozenRowCount": 1}
     if current is None:
         sheet_id = next(i for i in itertools.count(1_517_000_000) if i not in taken)
-        yield {"addSheet": {"properties": {"sheetId": sheet_id, "title": PROBLEMS_SHEET,
+        title = problems_title(snapshot.answers.info.title)
+        title = next(t for t in itertools.chain([title], (f"{title} ({n})" for n in
+                     itertools.count(2))) if t not in snapshot.taken_titles)
+        yield {"addSheet": {"properties": {"sheetId": sheet_id, "title": title,
                                            "gridProperties": grid}}}
+        yield {"createDeveloperMetadata": {"developerMetadata": {
+            "metadataKey": PROBLEMS_MARK, "metadataValue": str(snapshot.answers.info.sheet_id),
+            "location": {"sheetId": sheet_id}, "visibility": "DOCUMENT"}}}
     else:
         sheet_id = current.info.sheet_id
         yield {"updateSheetProperties": {
@@ -309,8 +342,8 @@ def plan_write_back(snapshot: SheetSnapshot, report: ValidationReport, links: di
     ``links``: report URL by physical row number (the "Rapport PDF" column).
     """
     table, grid = snapshot.table, snapshot.answers
-    requests, columns = _tool_columns(table, grid, links)
+    requests, columns = _tool_columns(table, grid, links, snapshot.columns)
     requests += _tool_values(table, grid, report, links, columns)
     requests += _marks(grid, report, columns)
-    requests += _problems_sheet(report, snapshot.problems, snapshot.taken_ids | {grid.info.sheet_id})
+    requests += _problems_sheet(report, snapshot)
     return requests

@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -28,11 +29,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from impactsheets.errors import SourceError
 from impactsheets.feedback import (
     COLOURS,
-    PROBLEMS_SHEET,
     PROBLEMS_SHEET_HEADERS,
     ToolColumns,
     cell_marks,
     problem_rows,
+    problems_title,
     status_by_row,
     status_severity,
 )
@@ -82,10 +83,19 @@ def _tool_columns(sheet: Worksheet, table: Table, keys: list[str], titles: ToolC
     return columns
 
 
-def _write_problems_sheet(book: Workbook, report: ValidationReport) -> None:
+def sheet_title(text: str) -> str:
+    """A worksheet title Excel accepts: at most 31 characters, none of ``[]:*?/\\``.
+
+    >>> sheet_title("Problèmes — Réponses au formulaire 1")
+    'Problèmes — Réponses au formula'
+    """
+    return re.sub(r"[\[\]:*?/\\]", "-", text)[:31]
+
+
+def _write_problems_sheet(book: Workbook, report: ValidationReport, answers: str) -> None:
     for old in [ws for ws in book.worksheets if PROBLEMS_MARK in ws.defined_names]:
         book.remove(old)  # ours, known by its mark (a tab of the same title is left alone)
-    sheet = book.create_sheet(PROBLEMS_SHEET)
+    sheet = book.create_sheet(sheet_title(problems_title(answers)))
     for column, header in enumerate(PROBLEMS_SHEET_HEADERS, start=1):
         _set_text(sheet, 1, column, header)
         sheet.cell(row=1, column=column).font = Font(bold=True)
@@ -156,7 +166,7 @@ def annotate_workbook(source: Path, report: ValidationReport, out: Path, table: 
             colour = COLOURS[status_severity(status)]
             sheet.cell(row=row, column=columns["status"]).fill = PatternFill(
                 fill_type="solid", start_color=colour, end_color=colour)
-    _write_problems_sheet(book, report)
+    _write_problems_sheet(book, report, sheet.title)
     with atomic_file(out) as handle:
         book.save(handle)
     return out

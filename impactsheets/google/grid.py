@@ -15,7 +15,7 @@ answers, and the write-back planner (:mod:`impactsheets.feedback.planner`) reads
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gspread.utils import convert_colors_to_hex_value, convert_hex_to_colors_dict
@@ -119,12 +119,52 @@ def hex_colour(cell: dict[str, Any]) -> str | None:
     return None if text == "FFFFFF" else text
 
 
+#: Developer metadata keys of our marks: ``impactsheets:column=status`` on a column we added
+#: (it follows the column when it is moved or renamed, and goes when it is deleted), and
+#: ``impactsheets:problems-of`` (value: the answers worksheet's id) on a problems worksheet.
+COLUMN_MARK = "impactsheets:column="
+PROBLEMS_MARK = "impactsheets:problems-of"
+
+
+def column_marks(data: dict[str, Any]) -> dict[str, int]:
+    """Our columns (key -> 1-based column) in a ``GridData``'s ``columnMetadata``.
+
+    >>> column_marks({"startColumn": 2, "columnMetadata": [{}, {"developerMetadata": [
+    ...     {"metadataKey": "impactsheets:column=status"}]}]})
+    {'status': 4}
+    """
+    found = {}
+    offset = int(data.get("startColumn", 0))
+    for index, props in enumerate(data.get("columnMetadata") or []):
+        for meta in (props or {}).get("developerMetadata") or []:
+            key = str(meta.get("metadataKey", ""))
+            if key.startswith(COLUMN_MARK):
+                found[key[len(COLUMN_MARK):]] = offset + index + 1
+    return found
+
+
+def sheet_marks(sheet: dict[str, Any]) -> dict[str, str]:
+    """A worksheet's own developer metadata (key -> value) from ``spreadsheets.get``."""
+    return {str(m.get("metadataKey", "")): str(m.get("metadataValue", ""))
+            for m in sheet.get("developerMetadata") or []}
+
+
 @dataclass
 class Grid:
-    """One worksheet as a ``spreadsheets.get`` saw it: properties and ``CellData`` rows."""
+    """One worksheet as a ``spreadsheets.get`` saw it: properties and ``CellData`` rows;
+    ``marks``: our columns found by their developer metadata; ``sheet_marks``: the sheet's."""
 
     info: SheetInfo
     rows: list[list[dict[str, Any]]]
+    marks: dict[str, int] = field(default_factory=dict)
+    sheet_marks: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_api(cls, sheet: dict[str, Any]) -> Grid:
+        """The grid of one ``Sheet`` of a ``spreadsheets.get`` answer (its first data range)."""
+        data = (sheet.get("data") or [{}])[0]
+        return cls(SheetInfo.from_api(sheet.get("properties") or {}), grid_rows(data),
+                   column_marks(data), sheet_marks(sheet))
 
     def cell(self, row: int, col: int) -> dict[str, Any]:
         """``CellData`` at 1-based (row, col); ``{}`` when empty."""

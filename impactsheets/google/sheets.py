@@ -3,20 +3,18 @@
 Every call goes through ``gspread``'s :class:`~gspread.http_client.HTTPClient` over the
 project's :class:`~impactsheets.google.transport.GoogleSession` (retries, emulator routing
 and request counting in one place). The spreadsheet-level methods are used
-(``fetch_sheet_metadata``, ``values_batch_get``, ``batch_update``): ``gspread.Spreadsheet``
+(``fetch_sheet_metadata``, ``batch_update``): ``gspread.Spreadsheet``
 would cost one more metadata request when it is built.
 
 Requests of a read (counted by ``session.api_requests``):
 
-* worksheet named: ONE ``values.batchGet`` on the whole worksheet with
-  ``valueRenderOption=UNFORMATTED_VALUE`` and ``dateTimeRenderOption=SERIAL_NUMBER``: numbers
-  arrive as numbers and dates as Sheets serial numbers, whatever the spreadsheet's locale.
-* only a gid, or nothing: ONE ``spreadsheets.get`` with a field mask asking for every
-  worksheet's properties and cell *effective values*, notes and colours (Sheets has no call
-  that returns one worksheet's values by gid). The raw answer is kept: the write-back plans
-  against it, so a run with nothing to change makes this single request.
-* a worksheet name that does not exist costs one more (metadata) request, to name the
-  worksheets there are in the error message.
+* ONE ``spreadsheets.get`` with a field mask asking for every worksheet's properties, cell
+  *effective values* (numbers as numbers, dates as serial numbers, whatever the locale),
+  notes, colours, and the developer metadata that marks our columns and problems tabs (so
+  the validation never takes our columns for answers); the worksheet is then picked by name,
+  by gid (digits), or the first. The raw answer is kept: the write-back plans against it, so
+  a run with nothing to change makes this single request. A name that does not exist is
+  named in the error with the worksheets there are, at no extra cost.
 
 Errors are the transport's one-line :class:`SheetAccessError` (not shared, not found:
 exit 5) and :class:`ConfigError` (bad credentials: exit 4).
@@ -38,17 +36,20 @@ from gspread.http_client import HTTPClient
 from gspread.utils import extract_id_from_url
 
 from impactsheets.errors import ConfigError, SheetAccessError
+from impactsheets.sources.header import HEADER_SCAN
 from impactsheets.sources.table import Table
 
-from .grid import SheetInfo, a1_sheet, effective_cell, grid_rows, table_from_values
+from .grid import PROBLEMS_MARK, Grid, SheetInfo, a1_sheet, effective_cell, table_from_values
 from .transport import GoogleSession, google_session, gspread_client
 
 PROPERTIES = "sheetId,title,index,gridProperties(rowCount,columnCount)"
 #: What a grid read asks for: values, and the notes and colours that show earlier marks.
-GRID_FIELDS = (f"sheets(properties({PROPERTIES}),data(startRow,startColumn,rowData.values("
-               "note,effectiveValue,userEnteredFormat(backgroundColor,backgroundColorStyle))))")
-VALUE_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
-                "majorDimension": "ROWS"}
+#: Our marks come with it: the sheets' and the columns' developer metadata (see
+#: :data:`~impactsheets.google.grid.COLUMN_MARK`).
+GRID_FIELDS = (f"sheets(properties({PROPERTIES}),developerMetadata(metadataKey,metadataValue),"
+               "data(startRow,startColumn,columnMetadata.developerMetadata(metadataKey,"
+               "metadataValue),rowData.values(note,effectiveValue,userEnteredFormat("
+               "backgroundColor,backgroundColorStyle))))")
 MAX_BODY = 2_000_000  # bytes of JSON per batchUpdate (Google recommends at most 2 MB)
 _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{10,}$")
 
@@ -106,42 +107,37 @@ def get_spreadsheet(session: GoogleSession, key: str, params: dict[str, Any]) ->
         raise refused(f"spreadsheet {key}", exc) from None
 
 
-def sheet_list(session: GoogleSession, key: str) -> list[SheetInfo]:
-    """Every worksheet's properties (one ``spreadsheets.get`` with ``fields=sheets.properties``)."""
-    data = get_spreadsheet(session, key, {"fields": f"sheets.properties({PROPERTIES})"})
-    return [SheetInfo.from_api(s.get("properties") or {}) for s in data.get("sheets") or []]
-
-
 def missing_worksheet(key: str, wanted: str, sheets: list[SheetInfo]) -> SheetAccessError:
     names = ", ".join(repr(s.title) for s in sheets) or "none"
     return SheetAccessError(f"spreadsheet {key} has no worksheet {wanted} (worksheets: {names})")
 
 
-def read_named(session: GoogleSession, key: str, title: str) -> Table | None:
-    """One ``values.batchGet`` on worksheet ``title``; None when there is no such worksheet."""
-    try:
-        with answered(session, 400):
-            data = sheets_http(session).values_batch_get(key, [a1_sheet(title)], dict(VALUE_PARAMS))
-    except APIError as exc:
-        if exc.response.status_code == 400 and "parse range" in api_message(exc.response):
-            return None
-        raise refused(f"spreadsheet {key}", exc) from None
-    ranges = data.get("valueRanges") or [{}]
-    return table_from_values(ranges[0].get("values") or [], title)
-
-
-def read_by_gid(session: GoogleSession, key: str, gid: int | None
+def read_by_gid(session: GoogleSession, key: str, gid: int | None, title: str | None = None
                 ) -> tuple[Table, list[SheetInfo], dict[str, Any]]:
-    """One ``spreadsheets.get``: every worksheet's properties, values, notes and colours."""
+    """One ``spreadsheets.get``: every worksheet's properties, values, notes, colours and
+    marks; the worksheet is the one titled ``title``, else the one with id ``gid``, else the
+    first."""
     data = get_spreadsheet(session, key, {"fields": f"properties(locale),{GRID_FIELDS}"})
-    sheets = data.get("sheets") or []
-    infos = [SheetInfo.from_api(s.get("properties") or {}) for s in sheets]
-    for sheet, info in zip(sheets, infos, strict=True):
-        if gid is None or info.sheet_id == gid:
-            grids = sheet.get("data") or [{}]
-            values = [[effective_cell(c) for c in row] for row in grid_rows(grids[0])]
-            table = table_from_values(values, info.title)
+    grids = [Grid.from_api(sheet) for sheet in data.get("sheets") or []]
+    infos = [g.info for g in grids]
+    if title is not None and any(g.info.title == title for g in grids):
+        gid = next(g.info.sheet_id for g in grids if g.info.title == title)
+    elif title is not None and not title.strip().isdigit():
+        raise missing_worksheet(key, repr(title), infos)
+    elif title is not None:
+        gid = int(title)
+    for grid in grids:
+        if gid is None or grid.info.sheet_id == gid:
+            values = [[effective_cell(c) for c in row] for row in grid.rows]
+            table = table_from_values(values, grid.info.title)
             table.meta["locale"] = (data.get("properties") or {}).get("locale")  # text dates
+            # Our columns and our problems tab, known by their marks; the other tabs' first
+            # rows, named in the error when this one is not the answers.
+            table.meta.update(ours={k: c - 1 for k, c in grid.marks.items()},
+                              problems_tab=PROBLEMS_MARK in grid.sheet_marks)
+            table.meta["tabs"] = {
+                g.info.title: [[effective_cell(c) for c in row] for row in g.rows[:HEADER_SCAN]]
+                for g in grids if g is not grid and PROBLEMS_MARK not in g.sheet_marks}
             return table, infos, data
     raise missing_worksheet(key, f"with gid {gid}", infos)
 
@@ -150,14 +146,7 @@ def read_worksheet(session: GoogleSession, spec: str, worksheet: str | None
                    ) -> tuple[str, Table, list[SheetInfo] | None, dict[str, Any] | None]:
     """(key, table, every worksheet's properties and the raw grid answer when fetched)."""
     key, gid = parse_sheet_spec(spec)
-    if worksheet:
-        table = read_named(session, key, worksheet)
-        if table is not None:
-            return key, _named(table, key), None, None
-        if not worksheet.strip().isdigit():
-            raise missing_worksheet(key, repr(worksheet), sheet_list(session, key))
-        gid = int(worksheet)
-    table, infos, data = read_by_gid(session, key, gid)
+    table, infos, data = read_by_gid(session, key, gid, worksheet or None)
     return key, _named(table, key), infos, data
 
 

@@ -16,10 +16,10 @@ from typing import Any
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from impactsheets.feedback import NOTE_MARK, PROBLEMS_SHEET
+from impactsheets.feedback import NOTE_MARK
 from impactsheets.feedback.workbook import xlsx_safe
 from impactsheets.sources import header_row_of
-from impactsheets.sources.xlsx import marked_columns
+from impactsheets.sources.xlsx import PROBLEMS_MARK, marked_columns
 
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -95,7 +95,7 @@ def check_annotated(source: Path, table: Any, problems: list[dict[str, Any]],
     for ws in book.worksheets:
         for row in ws.iter_rows():
             for cell in row:
-                if cell.data_type == "f" and (ws.title == PROBLEMS_SHEET
+                if cell.data_type == "f" and (PROBLEMS_MARK in ws.defined_names
                                               or cell.column in tool_columns):
                     formulas += 1
     return {"answer_cells_changed": changed, "misplaced_marks": misplaced,

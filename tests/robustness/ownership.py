@@ -24,6 +24,8 @@ from openpyxl.styles import PatternFill
 
 from impactsheets.cli import main
 from impactsheets.emulator import Emulator
+from impactsheets.emulator.store import DIMENSION_METADATA
+from impactsheets.google.grid import COLUMN_MARK
 from impactsheets.sources.xlsx import marked_columns
 
 KEY = "1OwnershipScenarioKey0123456789abcdef"
@@ -177,6 +179,9 @@ def emulator_grid(emu: Emulator, key: str, tab: str) -> Grid:
         sheet = emu.store.spreadsheets[key].sheet_by_title(tab)
         assert sheet is not None
         raw = dict(sheet.cells)
+        metadata = [m for m in sheet.extras.get(DIMENSION_METADATA) or []]
+    ours = {m["metadataKey"][len(COLUMN_MARK):]: m["location"]["dimensionRange"]["startIndex"] + 1
+            for m in metadata if m["metadataKey"].startswith(COLUMN_MARK)}
     cells = {}
     for (r, c), cell in raw.items():
         value = cell.get("userEnteredValue") or {}
@@ -186,7 +191,7 @@ def emulator_grid(emu: Emulator, key: str, tab: str) -> Grid:
             if bg else None
         if shown is not None or fill or cell.get("note"):
             cells[(r + 1, c + 1)] = (shown, fill, cell.get("note"))
-    return Grid(cells, {})
+    return Grid(cells, ours)
 
 
 def unchanged_outside_ours(before: Grid, after: Grid) -> list[tuple[int, int]]:

@@ -29,7 +29,7 @@ from pypdf import PdfReader
 from impactsheets.config import SyncConfig
 from impactsheets.emulator import Emulator
 from impactsheets.errors import ImpactsheetsError, SheetAccessError
-from impactsheets.feedback import PROBLEMS_SHEET
+from impactsheets.feedback import problems_title
 from impactsheets.google import endpoint, transport
 from impactsheets.pipeline import EXAMPLE_WORKBOOK
 from impactsheets.resources import data_path
@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = data_path("examples", EXAMPLE_WORKBOOK)
 KEY = "1RobustnessSheetKey0123456789abcdef"
 WS = "Réponses au formulaire 1"
+PROBLEMS_SHEET = problems_title(WS)
 REPORTS = 13
 CALLS = {  # call type -> (method, path regex) as the emulator sees the request
     "read": ("GET", r"^/v4/spreadsheets/[^/:]+$"),

@@ -36,12 +36,6 @@ def case(request: pytest.FixtureRequest, tmp_path: Path) -> Case:
     return Case(request.param, tmp_path, request)
 
 
-def needs_google_marks(request: pytest.FixtureRequest) -> None:
-    """Until our Google columns carry developer metadata, the emulator side cannot tell them."""
-    if "emulator" in request.node.callspec.id:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="Google column marks"))
-
-
 def marks(grid: Grid) -> set[tuple[int, int]]:
     """Cells outside our columns that carry our note."""
     ours = set(grid.ours.values())
@@ -70,8 +64,7 @@ def nothing_written(case: Case, outcome) -> None:
 # --- 3. Recognise the response sheet before acting ------------------------------------------
 
 
-def test_banner_row_above_the_header(case: Case, request: pytest.FixtureRequest) -> None:
-    needs_google_marks(request)
+def test_banner_row_above_the_header(case: Case) -> None:
     rows = [["Enquête effets sociaux 2026 — ne pas modifier"], header(),
             answer_row(), answer_row(site_nom="Arsenal", contact_email="pas-un-mail")]
     case.load({ANSWERS: rows})
@@ -85,8 +78,7 @@ def test_banner_row_above_the_header(case: Case, request: pytest.FixtureRequest)
     assert after.value(2, after.ours["status"]) == "Statut"  # titles on the header row
 
 
-def test_header_row_setting(case: Case, request: pytest.FixtureRequest) -> None:
-    needs_google_marks(request)
+def test_header_row_setting(case: Case) -> None:
     rows = [["Réseau Sud"], ["Campagne 2026"], header(), answer_row()]
     case.load({ANSWERS: rows})
     before = case.grid()
@@ -119,8 +111,7 @@ def test_the_wrong_file(case: Case) -> None:
     nothing_written(case, outcome)
 
 
-def test_our_own_problems_tab_is_never_a_source(case: Case, request: pytest.FixtureRequest) -> None:
-    needs_google_marks(request)
+def test_our_own_problems_tab_is_never_a_source(case: Case) -> None:
     case.load({ANSWERS: [header(), answer_row(contact_email="x")]})
     first = case.sync()
     assert first.exit_code == 0, first.stderr
@@ -146,8 +137,7 @@ def test_site_identity_missing_stops(case: Case) -> None:
     nothing_written(case, outcome)
 
 
-def test_missing_required_column_makes_every_row_an_error(case: Case, request: pytest.FixtureRequest) -> None:
-    needs_google_marks(request)
+def test_missing_required_column_makes_every_row_an_error(case: Case) -> None:
     names = header()
     drop = names.index(QUESTIONNAIRE.question("contact_email").header)
     rows = [[v for i, v in enumerate(r) if i != drop]
@@ -186,9 +176,7 @@ def test_a_question_titled_like_our_column_is_a_config_error(case: Case, tmp_pat
     nothing_written(case, outcome)
 
 
-def test_a_question_titled_statut_keeps_its_answers(case: Case, tmp_path: Path,
-                                                     request: pytest.FixtureRequest) -> None:
-    needs_google_marks(request)
+def test_a_question_titled_statut_keeps_its_answers(case: Case, tmp_path: Path) -> None:
     rows = [[*header(), "Statut"], [*answer_row(), "Association"],
             [*answer_row(site_nom="Arsenal"), "SCIC"]]
     case.load({ANSWERS: rows})
@@ -202,8 +190,7 @@ def test_a_question_titled_statut_keeps_its_answers(case: Case, tmp_path: Path,
     assert after.column_titled("problems") == "Problèmes"
 
 
-def test_a_coordinators_problemes_column_is_theirs(case: Case, request: pytest.FixtureRequest) -> None:
-    needs_google_marks(request)
+def test_a_coordinators_problemes_column_is_theirs(case: Case) -> None:
     rows = [[*header(), "Problèmes"], [*answer_row(), "rappeler en mars"],
             [*answer_row(site_nom="Arsenal", contact_email="@"), "dossier complet"]]
     case.load({ANSWERS: rows})
