@@ -93,7 +93,7 @@ def test_status_columns_and_problems_sheet(demo_dir: Path) -> None:
 
 def test_problems_sheet_has_a_filter_wrapped_text_and_a_frozen_header(demo_dir: Path) -> None:
     book = load_workbook(demo_dir / "responses-annotated.xlsx")
-    problems = book[PROBLEMS_SHEET]
+    problems = book[sheet_title(problems_title(book.worksheets[0].title))]
     assert problems.auto_filter.ref == f"A1:H{problems.max_row}"
     assert problems.freeze_panes == "A2"
     assert all(c.alignment.wrap_text for row in problems.iter_rows(min_row=2) for c in row)

@@ -14,15 +14,18 @@ What a write-back does (answer cells' values are never written: only their ``not
 * each answer cell with a problem gets the severity's background colour (:data:`COLOURS`) and
   a note starting with :data:`NOTE_MARK`; cells we flagged on an earlier run that are now
   valid lose our colour and our note;
-* our columns "Statut", "Problèmes", "Rapport PDF" are found by (normalised) header, or
-  created at the right end (``appendDimension`` when the grid is too narrow); their values are
-  written as RAW text (``stringValue``: a value starting with ``=`` stays text);
-* the worksheet "Problèmes détectés" lists every problem (frozen header, a filter on every
-  column, wrapped text); it is created, or rewritten when its content differs; the
-  "Problèmes" cells of the response sheet wrap (one problem a line).
+* our columns (status, problems, report; titled by :class:`~impactsheets.feedback.ToolColumns`)
+  are found by the developer metadata we put on them (:func:`column_mark`), never by their
+  title, or created at the right end (``appendDimension`` when the grid is too narrow) and
+  marked; their values are written as RAW text (``stringValue``: a value starting with ``=``
+  stays text); status cells get the severity's colour, problems cells wrap (one a line);
+* the worksheet "Problèmes — <answers tab>" (ours by its ``impactsheets:problems-of`` mark)
+  lists every problem (frozen header, a filter on every column, wrapped text); it is created,
+  or rewritten when its content differs.
 
-Coordinators' formatting is theirs. A note is ours when it starts with :data:`NOTE_MARK`; a
-colour is ours when it is one of :data:`COLOURS`. On a cell with a coordinator's note and one
+Coordinators' formatting is theirs. A fill or a note is ours only while it is exactly what the
+state store recorded writing there (:func:`written_marks`); without a record, a note part
+starting with :data:`NOTE_MARK` is ours, and a fill of :data:`COLOURS` beside it. On a cell with a coordinator's note and one
 of our problems, their text is kept and ours is appended after a blank line (the part from
 ``"\\n\\n" + NOTE_MARK`` on is ours, and is removed when the problem is fixed). A cell with a
 coordinator's colour keeps it: it only gets our note.
@@ -90,7 +93,7 @@ class SheetSnapshot:
 
     ``table``: the rows read and validated (physical row numbers, headers);
     ``answers``: the answers worksheet as it is now (values, notes, colours);
-    ``problems``: the problems worksheet (:data:`PROBLEMS_SHEET`), None when it is absent;
+    ``problems``: our problems worksheet of these answers (by its mark), None when absent;
     ``taken_ids``, ``taken_titles``: sheet ids and titles in use (a new worksheet avoids them);
     ``columns``: the titles of the columns we add.
     """
