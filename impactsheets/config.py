@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from impactsheets.errors import ConfigError
-from impactsheets.files import atomic_write
 from impactsheets.feedback import ToolColumns
+from impactsheets.files import atomic_write
 from impactsheets.locales import locale_of
 from impactsheets.sources import COLUMN_KEYS, is_google_sheet
 

@@ -14,8 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from impactsheets.files import atomic_write, remove_partials
 from impactsheets.errors import SheetAccessError, SourceError
+from impactsheets.files import atomic_write, remove_partials
 from impactsheets.questionnaire import Questionnaire, load_questionnaire
 from impactsheets.resources import data_path
 from impactsheets.sources import Table, is_google_sheet, read_table

@@ -26,7 +26,6 @@ from impactsheets.locales import detect_locale, read_number
 from impactsheets.questionnaire import normalize_label
 from impactsheets.report.naming import slugify
 from impactsheets.sources import Table
-from impactsheets.validation import TOOL_COLUMNS
 
 TIMESTAMP_HEADERS = ("Horodateur", "Horodatage", "Timestamp", "Date et heure", "Zeitstempel",
                      "Marca temporal", "Informazioni cronologiche")
@@ -183,7 +182,8 @@ def _guess(header: str, values: list[str], rows: int, locale: str | None) -> Dra
 def draft_questionnaire(table: Table, name: str = "mon-questionnaire") -> str:
     """The YAML text of a draft definition for ``table`` (see the module docstring)."""
     headers = [_trimmed(str(h or "")) for h in table.headers]
-    tool = {normalize_label(h) for h in TOOL_COLUMNS}
+    marked = table.meta.get("ours")  # impactsheets' own columns, known by their mark
+    ours = set(marked.values()) if isinstance(marked, dict) else set()
     stamps = {normalize_label(h) for h in TIMESTAMP_HEADERS}
     columns = [[cell_text(r.cell(i)) for r in table.rows] for i in range(len(headers))]
     timestamp = next((i for i, h in enumerate(headers) if normalize_label(h) in stamps), None)
@@ -197,7 +197,7 @@ def draft_questionnaire(table: Table, name: str = "mon-questionnaire") -> str:
     skipped: list[str] = []
     for i, header in enumerate(headers):
         key = normalize_label(header)
-        if i == timestamp or not key or key in tool or key in seen:
+        if i == timestamp or not key or i in ours or key in seen:
             if key in seen:
                 skipped.append(header)
             continue

@@ -11,6 +11,7 @@ sent by :mod:`impactsheets.google.sheets`, planned by :mod:`impactsheets.feedbac
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -22,6 +23,7 @@ from impactsheets.validation import ValidationReport
 if TYPE_CHECKING:
     from impactsheets.google.grid import Grid, SheetInfo
     from impactsheets.google.transport import GoogleSession
+    from impactsheets.state import StateStore
 
 
 class ResponseSheet(Protocol):
@@ -35,12 +37,19 @@ class ResponseSheet(Protocol):
         """The answers, with physical row numbers."""
         ...
 
-    def write_back(self, report: ValidationReport, links: dict[int, str]) -> None:
-        """Show the problems and the report links; never change an answer."""
+    def write_back(self, report: ValidationReport, links: dict[int, str],
+                   store: StateStore | None = None) -> None:
+        """Show the problems and the report links; never change an answer. ``store`` keeps
+        what was written, so that only exactly that is removed later (shared sheets)."""
         ...
 
     def api_requests(self) -> int:
         """How many Google API requests this sheet has made (0 for local files)."""
+        ...
+
+    @property
+    def window_s(self) -> float | None:
+        """Seconds between the re-check read and the end of the write (None: no re-check)."""
         ...
 
 
@@ -53,13 +62,16 @@ class LocalSheet:
         self.columns = columns or ToolColumns()
         self.name = path.name
         self.shows_local_paths = True
+        self.window_s: float | None = None  # a local copy has no race window
         self._table: Table | None = None
 
     def read(self) -> Table:
         self._table = read_table(self.path, self.worksheet)
         return self._table
 
-    def write_back(self, report: ValidationReport, links: dict[int, str]) -> None:
+    def write_back(self, report: ValidationReport, links: dict[int, str],
+                   store: StateStore | None = None) -> None:
+        """Write the annotated copy (made anew from the source each run: nothing to record)."""
         from impactsheets.feedback.workbook import annotate_workbook
 
         assert self._table is not None, "read() first"
@@ -117,6 +129,8 @@ class GoogleSheet:
         self._sheets: list[SheetInfo] | None = None
         self._read_grids: tuple[Grid, Grid | None] | None = None
         self._problems_title: str | None = None
+        #: Seconds from the re-check read to the end of the write (the race window).
+        self.window_s: float | None = None
 
     def api_requests(self) -> int:
         return self._session.api_requests
@@ -130,9 +144,14 @@ class GoogleSheet:
         self.name = self._table.name
         return self._table
 
-    def write_back(self, report: ValidationReport, links: dict[int, str]) -> None:
+    def write_back(self, report: ValidationReport, links: dict[int, str],
+                   store: StateStore | None = None) -> None:
         """Show ``report`` and ``links`` in the sheet; no request at all when nothing differs.
 
+        The whole plan is built from the read, BEFORE the re-check: between the re-check read
+        and the write only the comparison and the send remain (:attr:`window_s` measures it),
+        so a sort done meanwhile has the least chance to misplace marks (the next run repairs
+        them). The plan is rebuilt only when the re-check shows notes or colours changed.
         The batchUpdate is never resent (it may have been applied when its answer is lost or
         is a 5xx): such a failure stops the run, and the next run reads again and converges.
         """
@@ -140,23 +159,42 @@ class GoogleSheet:
         from impactsheets.google.sheets import send_write_back
 
         assert self._table is not None, "read() first"
-        if self._read_grids is not None:  # the read brought notes and colours: if the sheet
-            grid, problems = self._read_grids  # already shows everything, no request at all
+        snapshot, requests = None, []
+        if self._read_grids is not None:  # the read brought notes, colours and marks
+            snapshot = self._snapshot(*self._read_grids, store)
             self._read_grids = None
-            if not plan_write_back(self._snapshot(grid, problems), report, links):
+            requests = plan_write_back(snapshot, report, links)
+            if not requests:  # the sheet already shows everything: no request at all
+                self._record(snapshot, report, store)
                 return
+        started = time.monotonic()
         grid, problems = self._fetch()
         check_unchanged(self._table, grid)
-        send_write_back(self._session, self._key,
-                        plan_write_back(self._snapshot(grid, problems), report, links))
+        if snapshot is None or not _same_grids(snapshot, grid, problems):
+            snapshot = self._snapshot(grid, problems, store)
+            requests = plan_write_back(snapshot, report, links)
+        send_write_back(self._session, self._key, requests)
+        self.window_s = round(time.monotonic() - started, 3)
+        self._record(snapshot, report, store)
 
-    def _snapshot(self, grid: Grid, problems: Grid | None) -> Any:
+    def _record(self, snapshot: Any, report: ValidationReport, store: StateStore | None) -> None:
+        """Keep what we wrote on the answer cells (fills, notes), to remove only exactly it."""
+        from impactsheets.feedback.planner import written_marks
+
+        if store is not None:
+            store.record_marks(self._marks_key(snapshot.answers), written_marks(snapshot, report))
+
+    def _marks_key(self, grid: Grid) -> str:
+        return f"{self._key}:{grid.info.sheet_id}"
+
+    def _snapshot(self, grid: Grid, problems: Grid | None, store: StateStore | None) -> Any:
         from impactsheets.feedback.planner import SheetSnapshot
 
         assert self._table is not None
         sheets = self._sheets or []
+        written = store.written_marks(self._marks_key(grid)) if store is not None else {}
         return SheetSnapshot(self._table, grid, problems, {s.sheet_id for s in sheets},
-                             {s.title for s in sheets}, self.columns)
+                             {s.title for s in sheets}, self.columns, written)
 
     def _fetch(self) -> tuple[Grid, Grid | None]:
         """Request (2): the current grid of our worksheet and of the problems worksheet."""
@@ -194,3 +232,11 @@ class GoogleSheet:
                          == str(answers.info.sheet_id)), None)
         self._problems_title = problems.info.title if problems else None
         return answers, problems
+
+
+def _same_grids(snapshot: Any, grid: Grid, problems: Grid | None) -> bool:
+    """Whether the re-check read shows exactly what the plan was built from."""
+    before = snapshot.problems
+    return (grid.rows == snapshot.answers.rows and grid.marks == snapshot.answers.marks
+            and (problems is None) == (before is None)
+            and (problems is None or (problems.rows, problems.info) == (before.rows, before.info)))

@@ -44,7 +44,18 @@ CREATE TABLE IF NOT EXISTS sites (
     link TEXT,
     updated_at TEXT NOT NULL DEFAULT (datetime('now'))
 );
+CREATE TABLE IF NOT EXISTS marks (
+    sheet TEXT NOT NULL,
+    row INTEGER NOT NULL,
+    col INTEGER NOT NULL,
+    fill TEXT,
+    note TEXT,
+    PRIMARY KEY (sheet, row, col)
+);
 """
+#: Columns added to an existing ``sites`` table (older state files get them on opening).
+_ADDED_COLUMNS = {"retired_at": "TEXT"}
+_SITE_FIELDS = "key, slug, fingerprint, pdf, drive_id, link"
 
 
 @dataclass(slots=True)
@@ -55,6 +66,8 @@ class SiteState:
     pdf: str | None = None
     drive_id: str | None = None
     link: str | None = None
+    #: When the site left the sheet (its PDF and Drive file were archived); None while current.
+    retired_at: str | None = None
 
 
 def fingerprint(*parts: Any) -> str:
@@ -104,6 +117,10 @@ class StateStore:
                 # reports.
                 connection.execute("PRAGMA synchronous=NORMAL")
                 connection.executescript(_SCHEMA)
+                present = {row[1] for row in connection.execute("PRAGMA table_info(sites)")}
+                for column, kind in _ADDED_COLUMNS.items():  # older state files: added here
+                    if column not in present:
+                        connection.execute(f"ALTER TABLE sites ADD COLUMN {column} {kind}")
             except BaseException:
                 connection.close()
                 raise
@@ -140,18 +157,51 @@ class StateStore:
         except OSError as exc:
             raise OutputError(f"state file {self.path}: {exc.strerror or exc}") from None
 
+    def _columns(self) -> str:
+        present = {row[1] for row in self.connection.execute("PRAGMA table_info(sites)")}
+        return _SITE_FIELDS + "".join(f", {c}" if c in present else ", NULL" for c in _ADDED_COLUMNS)
+
     def get(self, key: str) -> SiteState | None:
         with self._errors():
             row = self.connection.execute(
-                "SELECT key, slug, fingerprint, pdf, drive_id, link FROM sites WHERE key = ?",
-                (key,)).fetchone()
+                f"SELECT {self._columns()} FROM sites WHERE key = ?", (key,)).fetchone()
         return SiteState(*row) if row else None
 
     def all(self) -> dict[str, SiteState]:
+        """The current sites (retired ones are kept, but not listed here)."""
         with self._errors():
+            rows = self.connection.execute(f"SELECT {self._columns()} FROM sites").fetchall()
+        return {row[0]: SiteState(*row) for row in rows if row[-1] is None}
+
+    def retired(self) -> dict[str, SiteState]:
+        """The sites gone from the sheet, with where their archived PDF is."""
+        rows = self.connection.execute(f"SELECT {self._columns()} FROM sites").fetchall()
+        return {row[0]: SiteState(*row) for row in rows if row[-1] is not None}
+
+    def retire(self, key: str, pdf: str | None) -> None:
+        """Mark a site as gone from the sheet; ``pdf``: where its report was archived."""
+        self.connection.execute(
+            "UPDATE sites SET retired_at = datetime('now'), pdf = ?, updated_at = datetime('now')"
+            " WHERE key = ?", (pdf, key))
+
+    def written_marks(self, sheet: str) -> dict[tuple[int, int], tuple[str | None, str | None]]:
+        """(row, column) -> (fill, note) we last wrote on worksheet ``sheet`` (1-based)."""
+        try:
             rows = self.connection.execute(
-                "SELECT key, slug, fingerprint, pdf, drive_id, link FROM sites").fetchall()
-        return {row[0]: SiteState(*row) for row in rows}
+                "SELECT row, col, fill, note FROM marks WHERE sheet = ?", (sheet,)).fetchall()
+        except sqlite3.OperationalError:  # a read-only older state file without the table
+            return {}
+        return {(r, c): (fill, note) for r, c, fill, note in rows}
+
+    def record_marks(self, sheet: str,
+                     marks: dict[tuple[int, int], tuple[str | None, str | None]]) -> None:
+        """Replace what we wrote on ``sheet`` by ``marks``, in one transaction."""
+        with self.connection:
+            self.connection.execute("BEGIN")
+            self.connection.execute("DELETE FROM marks WHERE sheet = ?", (sheet,))
+            self.connection.executemany(
+                "INSERT INTO marks (sheet, row, col, fill, note) VALUES (?,?,?,?,?)",
+                [(sheet, r, c, fill, note) for (r, c), (fill, note) in marks.items()])
 
     def put(self, state: SiteState) -> None:
         """Insert or replace one site's state, committed immediately."""
@@ -163,7 +213,7 @@ class StateStore:
             "INSERT INTO sites (key, slug, fingerprint, pdf, drive_id, link) VALUES (?,?,?,?,?,?)"
             " ON CONFLICT(key) DO UPDATE SET slug=excluded.slug, fingerprint=excluded.fingerprint,"
             " pdf=excluded.pdf, drive_id=excluded.drive_id, link=excluded.link,"
-            " updated_at=datetime('now')",
+            " retired_at=NULL, updated_at=datetime('now')",
             (state.key, state.slug, state.fingerprint, state.pdf, state.drive_id, state.link),
         )
 

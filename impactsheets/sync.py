@@ -27,7 +27,13 @@ from typing import Any
 from impactsheets.answers import Selection
 from impactsheets.config import SyncConfig
 from impactsheets.delivery import Delivered
-from impactsheets.delivery.folder import index_entries, run_info, write_index, write_zip
+from impactsheets.delivery.folder import (
+    archive_pdf,
+    index_entries,
+    run_info,
+    write_index,
+    write_zip,
+)
 from impactsheets.errors import (
     STOP_ERRNOS,
     ImpactsheetsError,
@@ -83,9 +89,11 @@ class RunSummary:
     skipped: int = 0
     failed: int = 0
     uploaded: int = 0
+    retired: int = 0  # sites gone from the sheet: PDF and Drive file archived this run
     api_requests: int = 0  # Google Sheets requests (read + write-back)
     drive_requests: int = 0
     write_back: str = ""  # "done", "skipped: …" or "off"
+    write_window_s: float | None = None  # Google: re-check read to end of write (race window)
     duration_s: float = 0.0
     dry_run: bool = False
     would_render: list[str] = field(default_factory=list)
@@ -98,9 +106,16 @@ class RunSummary:
 
 
 def site_key(response: Response, questionnaire: Questionnaire) -> str:
-    """The state key of a site: its normalised identity answers, else its row."""
+    """The state key of a site: its normalised identity answers; a response lacking some (or
+    of an anonymous form) is keyed by its submission time, else by its answers — never by its
+    row, which moves when the sheet is sorted (a site keyed by row could inherit another
+    site's Drive file)."""
     key = questionnaire.site.key_of(response.answers)
-    return "|".join(key) if key is not None else f"row:{response.row}"
+    if key is not None:
+        return "|".join(key)
+    if response.timestamp is not None:
+        return f"submitted:{response.timestamp.isoformat()}"
+    return f"answers:{fingerprint(_answers_json(response))}"
 
 
 def _answers_json(response: Response) -> dict[str, Any]:
@@ -217,13 +232,17 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
             summary.api_requests = sheet.api_requests()
             summary.duration_s = round(time.monotonic() - started, 3)
             return summary
+        current = {plan.key for plan in todo + unchanged}
+        summary.retired = retire_sites(store, current, out, config)
         delivered = _render_and_deliver(config, options, todo, store, summary, network)
         for plan in unchanged:
             if plan.previous is not None:
                 delivered[plan.response.row] = Delivered(plan.previous.link or plan.pdf_name,
                                                          plan.previous.drive_id, plan.pdf_name)
         links = _links(report.current, delivered, summary, sheet.shows_local_paths)
-        summary.write_back = _write_back(sheet, report, links) if config.write_back else "off"
+        summary.write_back = _write_back(sheet, report, links, store) if config.write_back \
+            else "off"
+        summary.write_window_s = sheet.window_s
         from impactsheets.network.synthesis import write_synthesis
 
         write_synthesis(report, questionnaire, out, template, stats, only_if_changed=True)
@@ -276,16 +295,32 @@ def _notify(config: SyncConfig, questionnaire: Questionnaire, responses: list[Re
         return {"error": str(exc)}
 
 
-def _write_back(sheet: ResponseSheet, report: Any, links: dict[int, str]) -> str:
+def _write_back(sheet: ResponseSheet, report: Any, links: dict[int, str],
+                store: StateStore) -> str:
     """Write back; a sheet edited during the run is left for the next run, not an error."""
     from impactsheets.errors import SheetChangedError
 
     try:
-        sheet.write_back(report, links)
+        sheet.write_back(report, links, store)
     except SheetChangedError as exc:
         log.warning("%s", exc)
         return f"skipped: {exc}"
     return "done"
+
+
+def retire_sites(store: StateStore, current: set[str], out: Path, config: SyncConfig) -> int:
+    """Archive the sites gone from the sheet: PDF to ``archive/``, Drive file to the Drive
+    folder's archive subfolder (never reused), state kept as retired. Done before rendering,
+    so a new site given the same file name never has its fresh report archived."""
+    gone = [state for key, state in store.all().items() if key not in current]
+    uploader = _uploader(config) if any(s.drive_id for s in gone) else None
+    for state in gone:
+        archived = archive_pdf(out, state.pdf) if state.pdf else None
+        if uploader is not None and state.drive_id:
+            uploader.archive(state.drive_id)
+        store.retire(state.key, archived)
+        log.info("site %s left the sheet: its report was archived", state.slug)
+    return len(gone)
 
 
 def _render_and_deliver(config: SyncConfig, options: SyncOptions, todo: list[_Plan],

@@ -220,3 +220,25 @@ def write_zip(out_dir: Path, pdfs: list[Path]) -> Path:
             info = zipfile.ZipInfo(pdf.name, date_time=(2026, 1, 1, 0, 0, 0))
             archive.writestr(info, pdf.read_bytes())
     return atomic_write(out_dir / "rapports.zip", buffer.getvalue())
+
+
+def archive_pdf(out: Path, pdf: str) -> str | None:
+    """Move ``out/pdf`` (a report of a site gone from the sheet) into ``out/archive/``, under
+    a name not taken there; the new relative path, or None when there was no file.
+
+    >>> import tempfile; out = Path(tempfile.mkdtemp()); (out / "reports").mkdir()
+    >>> _ = (out / "reports" / "arsenal.pdf").write_bytes(b"%PDF")
+    >>> archive_pdf(out, "reports/arsenal.pdf"), archive_pdf(out, "reports/arsenal.pdf")
+    ('archive/arsenal.pdf', None)
+    """
+    source = out / pdf
+    if not source.is_file():
+        return None
+    (out / "archive").mkdir(exist_ok=True)
+    target = out / "archive" / source.name
+    number = 2
+    while target.exists():
+        target = out / "archive" / f"{source.stem}-{number}{source.suffix}"
+        number += 1
+    source.replace(target)
+    return str(target.relative_to(out))

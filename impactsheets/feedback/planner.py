@@ -57,6 +57,7 @@ from impactsheets.feedback import (
     NOTE_LIMIT,
     NOTE_MARK,
     PROBLEMS_SHEET_HEADERS,
+    CellMark,
     ToolColumns,
     cell_marks,
     problem_rows,
@@ -76,7 +77,8 @@ from impactsheets.google.grid import (
 from impactsheets.sources import Cell, Table, header_row_of
 from impactsheets.validation import ValidationReport
 
-__all__ = ["SheetSnapshot", "check_unchanged", "column_mark", "plan_write_back", "split_note"]
+__all__ = ["SheetSnapshot", "check_unchanged", "column_mark", "plan_write_back", "split_note",
+           "written_marks"]
 
 CHUNK = 400_000  # bytes of cell data per updateCells request
 COLOUR_FIELD = "userEnteredFormat.backgroundColor"
@@ -87,6 +89,10 @@ OUR_COLOURS = frozenset(COLOURS.values())
 _SEP = "\n\n"
 
 
+#: What we wrote on one cell: (our fill or None, our note part or None).
+Written = tuple[str | None, str | None]
+
+
 @dataclass
 class SheetSnapshot:
     """What the planner needs to know about the sheet.
@@ -95,7 +101,8 @@ class SheetSnapshot:
     ``answers``: the answers worksheet as it is now (values, notes, colours);
     ``problems``: our problems worksheet of these answers (by its mark), None when absent;
     ``taken_ids``, ``taken_titles``: sheet ids and titles in use (a new worksheet avoids them);
-    ``columns``: the titles of the columns we add.
+    ``columns``: the titles of the columns we add;
+    ``written``: (row, column) -> the (fill, note) we recorded writing there on the last run.
     """
 
     table: Table
@@ -104,6 +111,7 @@ class SheetSnapshot:
     taken_ids: set[int] = field(default_factory=set)
     taken_titles: set[str] = field(default_factory=set)
     columns: ToolColumns = field(default_factory=ToolColumns)
+    written: dict[tuple[int, int], Written] = field(default_factory=dict)
 
 
 def split_note(note: str) -> tuple[str, str]:
@@ -256,24 +264,71 @@ def _tool_values(table: Table, grid: Grid, report: ValidationReport, links: dict
             yield from _update_rows(grid.info.sheet_id, rows[0] - 1, column - 1, cells, 1, fields)
 
 
-def _marks(grid: Grid, report: ValidationReport, columns: dict[str, int]
+def _cell_wanted(cell: dict[str, Any], mark: CellMark | None, recorded: Written | None
+                 ) -> tuple[str, str | None, Written]:
+    """(note, colour) the cell should show, and what of it is ours, for one answer cell.
+
+    A fill is ours only while it is exactly the one we recorded writing there (or, for a
+    mark that moved with its row, one of our colours next to our note); a coordinator's
+    colour, even one of our palette, stays. Our note part is the text we recorded (else the
+    part from :data:`NOTE_MARK` on); text a coordinator typed around it is kept.
+    """
+    note, colour = str(cell.get("note", "")), hex_colour(cell)
+    fill, ours_note = recorded if recorded is not None else (None, None)
+    if ours_note and ours_note in note:
+        before, _, after = note.partition(ours_note)
+        theirs = "\n".join(part.strip("\n") for part in (before, after) if part.strip())
+        has_ours = True
+    else:
+        theirs, found = split_note(note)
+        has_ours = bool(found)
+    ours_colour = colour is not None and (colour == fill if recorded is not None
+                                          else has_ours and colour in OUR_COLOURS)
+    want_note = merge_note(theirs, mark.note if mark else "")
+    want_colour: str | None
+    if mark:
+        want_colour = COLOURS[mark.severity] if colour is None or ours_colour else colour
+        written: Written = (want_colour if want_colour == COLOURS[mark.severity]
+                            and (colour is None or ours_colour) else None, mark.note)
+    else:
+        want_colour, written = (None if ours_colour else colour), (None, None)
+    return want_note, want_colour, written
+
+
+def _mark_positions(snapshot: SheetSnapshot, marks: dict[tuple[int, int], CellMark],
+                    columns: dict[str, int]) -> list[tuple[int, int]]:
+    grid = snapshot.answers
+    positions = set(marks) | set(snapshot.written) | {
+        (r + 1, c + 1) for r, cells in enumerate(grid.rows) for c, cell in enumerate(cells)
+        if "note" in cell or "userEnteredFormat" in cell}
+    return sorted(p for p in positions if p[1] not in columns.values())
+
+
+def written_marks(snapshot: SheetSnapshot, report: ValidationReport
+                  ) -> dict[tuple[int, int], Written]:
+    """What the write-back planned for ``snapshot`` leaves of ours on the answer cells: the
+    record to keep (state store) so that the next run removes only exactly that."""
+    marks = cell_marks(report.problems)
+    columns = set(snapshot.answers.marks.values())
+    out = {}
+    for position in marks:
+        if position[1] not in columns:
+            cell = snapshot.answers.cell(*position)
+            out[position] = _cell_wanted(cell, marks[position],
+                                         snapshot.written.get(position))[2]
+    return out
+
+
+def _marks(snapshot: SheetSnapshot, report: ValidationReport, columns: dict[str, int]
            ) -> Iterator[dict[str, Any]]:
     """Colour and note changes of answer cells, one small updateCells per changed cell."""
+    grid = snapshot.answers
     marks = cell_marks(report.problems)
-    positions = set(marks) | {(r + 1, c + 1) for r, cells in enumerate(grid.rows)
-                              for c, cell in enumerate(cells) if "note" in cell
-                              or "userEnteredFormat" in cell}
-    for row, col in sorted(positions):
-        if col in columns.values():
-            continue
+    for row, col in _mark_positions(snapshot, marks, columns):
         cell = grid.cell(row, col)
         note, colour = str(cell.get("note", "")), hex_colour(cell)
-        mark = marks.get((row, col))
-        theirs, _ = split_note(note)
-        want_note = merge_note(theirs, mark.note if mark else "")
-        want_colour = colour if colour is not None and colour not in OUR_COLOURS else None
-        if mark and want_colour is None:
-            want_colour = COLOURS[mark.severity]
+        want_note, want_colour, _ = _cell_wanted(cell, marks.get((row, col)),
+                                                 snapshot.written.get((row, col)))
         fields: list[str] = []
         data: dict[str, Any] = {}
         if want_note != note:
@@ -347,6 +402,6 @@ def plan_write_back(snapshot: SheetSnapshot, report: ValidationReport, links: di
     table, grid = snapshot.table, snapshot.answers
     requests, columns = _tool_columns(table, grid, links, snapshot.columns)
     requests += _tool_values(table, grid, report, links, columns)
-    requests += _marks(grid, report, columns)
+    requests += _marks(snapshot, report, columns)
     requests += _problems_sheet(report, snapshot)
     return requests

@@ -154,7 +154,8 @@ def annotate_workbook(source: Path, report: ValidationReport, out: Path, table: 
             continue  # never mark our own columns as answers
         cell = sheet.cell(row=row, column=column)
         colour = COLOURS[mark.severity]
-        cell.fill = PatternFill(fill_type="solid", start_color=colour, end_color=colour)
+        if cell.fill is None or cell.fill.fill_type != "solid":  # a coordinator's fill stays
+            cell.fill = PatternFill(fill_type="solid", start_color=colour, end_color=colour)
         previous = cell.comment.text + "\n\n" if cell.comment else ""
         cell.comment = Comment(xlsx_safe(previous + mark.note), "impactsheets", width=320,
                                height=140)

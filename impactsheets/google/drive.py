@@ -5,6 +5,8 @@
 * The folder is listed once per run (lazily, at the first upload; every page), and a file of
   the same name is reused when the state has no Drive id or a stale one: a run killed between
   the upload and the state save leaves no duplicate behind.
+* The file of a site gone from the sheet is moved to an ``archive`` subfolder (marked ours
+  with an ``appProperties`` entry), so it is never reused for another site.
 * Drive requests go through the shared transport (retries, timeouts, emulator);
   :meth:`DriveFolder.api_requests` counts them.
 
@@ -30,6 +32,9 @@ from .transport import GoogleSession, google_session
 DRIVE_API = "https://www.googleapis.com/drive/v3/files"
 UPLOAD_API = "https://www.googleapis.com/upload/drive/v3/files"
 PDF = "application/pdf"
+FOLDER = "application/vnd.google-apps.folder"
+#: Retired sites' files go to a subfolder of this name, marked ours by this app property.
+ARCHIVE_NAME, ARCHIVE_MARK = "archive", ("impactsheets", "archive")
 _ALL_DRIVES = {"supportsAllDrives": "true"}
 
 
@@ -45,6 +50,7 @@ class DriveFolder:
             token_file=token_file, drive=True, passthrough_statuses=frozenset({403, 404}))
         self._by_name: dict[str, str] | None = None  # file name -> id, from the listing
         self._links: dict[str, str] = {}  # file id -> webViewLink
+        self._archive_id: str | None = None  # the archive subfolder, once listed or created
 
     def api_requests(self) -> int:
         return self._session.api_requests
@@ -65,13 +71,43 @@ class DriveFolder:
         files[name] = done.drive_id or ""
         return done
 
+    def archive(self, file_id: str) -> bool:
+        """Move a retired site's file into the folder's archive subfolder (created once, and
+        found again by its ``appProperties`` mark, not by its name); False when it is gone."""
+        target = self._archive_folder()
+        resp = self._session.patch(
+            f"{DRIVE_API}/{file_id}", json={},
+            params={"addParents": target, "removeParents": self.folder_id, "fields": "id",
+                    **_ALL_DRIVES})
+        if resp.status_code == 404:
+            return False
+        if not resp.ok:
+            raise self._error(resp.status_code, _json(resp))
+        listing = self._listing()
+        for name in [n for n, known in listing.items() if known == file_id]:
+            del listing[name]
+        return True
+
+    def _archive_folder(self) -> str:
+        self._listing()
+        if self._archive_id is None:
+            resp = self._session.post(
+                DRIVE_API, json={"name": ARCHIVE_NAME, "mimeType": FOLDER, "parents":
+                                 [self.folder_id], "appProperties": dict([ARCHIVE_MARK])},
+                params={"fields": "id", **_ALL_DRIVES})
+            if not resp.ok:
+                raise self._error(resp.status_code, _json(resp))
+            self._archive_id = str(resp.json()["id"])
+        return self._archive_id
+
     def _listing(self) -> dict[str, str]:
         """Name -> id of the folder's files (first call only: one request per 1,000 files)."""
         if self._by_name is not None:
             return self._by_name
         by_name: dict[str, str] = {}
         params = {"q": f"'{self.folder_id}' in parents and trashed = false",
-                  "fields": "nextPageToken,files(id,name,webViewLink)", "pageSize": "1000",
+                  "fields": "nextPageToken,files(id,name,webViewLink,mimeType,appProperties)",
+                  "pageSize": "1000",
                   "includeItemsFromAllDrives": "true", "corpora": "allDrives", **_ALL_DRIVES}
         while True:
             resp = self._session.get(DRIVE_API, params=params)
@@ -79,6 +115,10 @@ class DriveFolder:
                 raise self._error(resp.status_code, _json(resp))
             data = resp.json()
             for item in data.get("files") or []:
+                if item.get("mimeType") == FOLDER:
+                    if (item.get("appProperties") or {}).get(ARCHIVE_MARK[0]) == ARCHIVE_MARK[1]:
+                        self._archive_id = str(item["id"])
+                    continue
                 by_name.setdefault(str(item["name"]), str(item["id"]))
                 self._links[str(item["id"])] = str(item.get("webViewLink", ""))
             if not data.get("nextPageToken"):

@@ -123,8 +123,14 @@ class Case:
         gid = self.gid(tab) if tab else 0
         return {"source": f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid={gid}"}
 
-    def sync(self, tab: str | None = None, **config: Any) -> Outcome:
-        data = {**self.source(tab), "output": str(self.tmp / "out"), "jobs": 1, **config}
+    def drive_files(self, config: dict[str, Any]) -> list[dict[str, Any]]:
+        """The files of the configured Drive folder (none without Drive delivery)."""
+        if self.emu is None or "drive" not in config:
+            return []
+        return self.emu.drive_files(config["drive"]["folder_id"])
+
+    def sync(self, tab: str | None = None, output_name: str = "out", **config: Any) -> Outcome:
+        data = {**self.source(tab), "output": str(self.tmp / output_name), "jobs": 1, **config}
         path = self.tmp / "sync.yaml"
         path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         if self.emu is not None:
@@ -133,18 +139,22 @@ class Case:
         assert "Traceback" not in result.output
         summary = json.loads(result.stdout) if result.exit_code == 0 else None
         requests = self.emu.requests() if self.emu is not None else []
-        return Outcome(result.exit_code, result.stderr, summary, self.tmp / "out", requests)
+        return Outcome(result.exit_code, result.stderr, summary, self.tmp / output_name, requests)
 
     def tabs(self) -> list[str]:
         if self.emu is not None:
             return self.emu.sheet_titles(KEY)
         return load_workbook(self.book, read_only=True).sheetnames
 
-    def grid(self, tab: str = ANSWERS) -> Grid:
-        """The sheet as a user now sees it."""
+    def source_grid(self, tab: str = ANSWERS) -> Grid:
+        """The sheet before a sync: the source file, or the Google Sheet as it is."""
+        return self.grid(tab, annotated=False)
+
+    def grid(self, tab: str = ANSWERS, annotated: bool = True) -> Grid:
+        """The sheet as a user now sees it (the annotated copy of a local source)."""
         if self.emu is None:
-            annotated = self.tmp / "out" / "responses-annotated.xlsx"
-            sheet = load_workbook(annotated if annotated.exists() else self.book)[tab]
+            copy = self.tmp / "out" / "responses-annotated.xlsx"
+            sheet = load_workbook(copy if annotated and copy.exists() else self.book)[tab]
             cells = {}
             for row in sheet.iter_rows():
                 for cell in row:

@@ -8,15 +8,19 @@ mark of ours on its problem's cell. Scenarios that must stop check that nothing 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import pdf_text
 from corpus_build import QUESTIONNAIRE
 from figures_log import record
+from openpyxl import load_workbook
 from ownership import (
     ANSWERS,
     BACKENDS,
+    KEY,
     Case,
+    Decor,
     Grid,
     answer_row,
     column,
@@ -24,9 +28,12 @@ from ownership import (
     unchanged_outside_ours,
 )
 
-from impactsheets.feedback import NOTE_MARK
+from impactsheets.feedback import COLOURS, NOTE_MARK, problems_title
+from impactsheets.feedback.workbook import sheet_title
+from impactsheets.google.grid import api_colour
 from impactsheets.resources import data_path
 from impactsheets.sources import column_letter
+from impactsheets.state import StateStore
 
 EXIT_STOP = {"xlsx": 3, "emulator": 5}
 
@@ -34,6 +41,12 @@ EXIT_STOP = {"xlsx": 3, "emulator": 5}
 @pytest.fixture(params=BACKENDS)
 def case(request: pytest.FixtureRequest, tmp_path: Path) -> Case:
     return Case(request.param, tmp_path, request)
+
+
+@pytest.fixture
+def emulator_case(request: pytest.FixtureRequest, tmp_path: Path) -> Case:
+    """Cases that only a shared, edited-in-place sheet has (a local copy is made anew)."""
+    return Case("emulator", tmp_path, request)
 
 
 def marks(grid: Grid) -> set[tuple[int, int]]:
@@ -68,7 +81,7 @@ def test_banner_row_above_the_header(case: Case) -> None:
     rows = [["Enquête effets sociaux 2026 — ne pas modifier"], header(),
             answer_row(), answer_row(site_nom="Arsenal", contact_email="pas-un-mail")]
     case.load({ANSWERS: rows})
-    before = case.grid()
+    before = case.source_grid()
     outcome = case.sync()
     assert outcome.exit_code == 0, outcome.stderr
     assert outcome.summary["responses"] == 2 and outcome.summary["rendered"] == 2
@@ -81,7 +94,7 @@ def test_banner_row_above_the_header(case: Case) -> None:
 def test_header_row_setting(case: Case) -> None:
     rows = [["Réseau Sud"], ["Campagne 2026"], header(), answer_row()]
     case.load({ANSWERS: rows})
-    before = case.grid()
+    before = case.source_grid()
     outcome = case.sync(header_row=3)
     assert outcome.exit_code == 0, outcome.stderr
     check_written(case, before, set(), "header-row-setting")
@@ -143,7 +156,7 @@ def test_missing_required_column_makes_every_row_an_error(case: Case) -> None:
     rows = [[v for i, v in enumerate(r) if i != drop]
             for r in (names, answer_row(), answer_row(site_nom="Arsenal"))]
     case.load({ANSWERS: rows})
-    before = case.grid()
+    before = case.source_grid()
     outcome = case.sync()
     assert outcome.exit_code == 0, outcome.stderr
     assert outcome.summary["valid"] == 0 and outcome.summary["with_problems"] == 2
@@ -180,7 +193,7 @@ def test_a_question_titled_statut_keeps_its_answers(case: Case, tmp_path: Path) 
     rows = [[*header(), "Statut"], [*answer_row(), "Association"],
             [*answer_row(site_nom="Arsenal"), "SCIC"]]
     case.load({ANSWERS: rows})
-    before = case.grid()
+    before = case.source_grid()
     outcome = case.sync(questionnaire=str(_questionnaire_with_statut(tmp_path)),
                         feedback={"columns": {"status": "État de la ligne"}})
     assert outcome.exit_code == 0, outcome.stderr
@@ -194,7 +207,7 @@ def test_a_coordinators_problemes_column_is_theirs(case: Case) -> None:
     rows = [[*header(), "Problèmes"], [*answer_row(), "rappeler en mars"],
             [*answer_row(site_nom="Arsenal", contact_email="@"), "dossier complet"]]
     case.load({ANSWERS: rows})
-    before = case.grid()
+    before = case.source_grid()
     first = case.sync()
     assert first.exit_code == 0, first.stderr
     extra = (1, len(rows[0]))  # their column is not a question: an information on its title
@@ -206,3 +219,164 @@ def test_a_coordinators_problemes_column_is_theirs(case: Case) -> None:
     assert case.sync().exit_code == 0  # a second run finds the same columns by their mark
     again = case.grid()
     assert again.ours == after.ours and again.cells == after.cells
+
+
+# --- 4. Identity that survives edits ---------------------------------------------------------
+
+
+def _drive(case: Case) -> dict[str, Any]:
+    """Drive delivery on the emulator (a folder of a Shared drive); none for a local file."""
+    if case.emu is None:
+        return {}
+    return {"drive": {"folder_id": case.emu.create_folder("Rapports", drive_id="0ASharedDrive")}}
+
+
+def test_a_site_gone_from_the_sheet_is_retired(case: Case) -> None:
+    arsenal, friche = answer_row(site_nom="Arsenal"), answer_row()
+    case.load({ANSWERS: [header(), arsenal, friche]})
+    drive = _drive(case)
+    first = case.sync(**drive)
+    assert first.exit_code == 0, first.stderr
+    files = {f["name"]: f["id"] for f in case.drive_files(drive)}
+    case.load({ANSWERS: [header(), friche]})  # Arsenal's row deleted
+    before = case.source_grid()
+    second = case.sync(**drive)
+    assert second.exit_code == 0, second.stderr
+    assert second.summary["retired"] == 1 and second.summary["rendered"] == 0
+    out = second.out
+    assert sorted(p.name for p in (out / "reports").glob("*.pdf")) == [
+        "la-friche-des-possibles.pdf"]
+    assert [p.name for p in (out / "archive").glob("*.pdf")] == ["arsenal.pdf"]
+    assert "Arsenal" not in (out / "index.csv").read_text(encoding="utf-8-sig")
+    store = StateStore(out / "state.sqlite", read_only=True)
+    assert [s.pdf for s in store.retired().values()] == ["archive/arsenal.pdf"]
+    store.close()
+    check_written(case, before, set(), "site-retired")
+    if case.emu is not None:  # its Drive file is in the archive subfolder, never reused
+        assert {f["name"] for f in case.drive_files(drive)} == {"la-friche-des-possibles.pdf",
+                                                                 "archive"}
+        archive = next(f["id"] for f in case.drive_files(drive) if f["name"] == "archive")
+        assert [f["id"] for f in case.emu.drive_files(archive)] == [files["arsenal.pdf"]]
+    # Arsenal answers again: a new report and a new Drive file, the archived one untouched.
+    case.load({ANSWERS: [header(), friche, arsenal]})
+    third = case.sync(**drive)
+    assert third.exit_code == 0 and third.summary["rendered"] == 1
+    assert (out / "reports" / "arsenal.pdf").exists() and (out / "archive" / "arsenal.pdf").exists()
+    if case.emu is not None:
+        now = {f["name"]: f["id"] for f in case.drive_files(drive)}
+        assert now["arsenal.pdf"] != files["arsenal.pdf"]
+
+
+def test_rows_sorted_keep_each_sites_report(case: Case) -> None:
+    arsenal, friche = answer_row(site_nom="Arsenal"), answer_row()
+    case.load({ANSWERS: [header(), arsenal, friche]})
+    drive = _drive(case)
+    first = case.sync(**drive)
+    assert first.exit_code == 0, first.stderr
+    files = {f["name"]: f["id"] for f in case.drive_files(drive)}
+    case.load({ANSWERS: [header(), friche, arsenal]})  # sorted by a coordinator
+    second = case.sync(**drive)
+    assert second.exit_code == 0, second.stderr
+    assert (second.summary["rendered"], second.summary["retired"]) == (0, 0)
+    if case.emu is not None:
+        assert {f["name"]: f["id"] for f in case.drive_files(drive)} == files
+        grid = case.grid()
+        name_col = column("site_nom")
+        for row in (2, 3):
+            slug = "arsenal.pdf" if grid.value(row, name_col) == "Arsenal" else \
+                "la-friche-des-possibles.pdf"
+            assert files[slug] in grid.value(row, grid.ours["report"])
+
+
+def test_two_forms_two_problems_tabs(case: Case) -> None:
+    second_form = [header(), answer_row(site_nom="Docks", contact_email="docks@")]
+    case.load({ANSWERS: [header(), answer_row(contact_email="x")], "Réponses 2": second_form})
+    assert case.sync().exit_code == 0
+    assert case.sync(tab="Réponses 2", output_name="out2").exit_code == 0
+    titles = case.tabs()
+    if case.emu is not None:  # both tabs annotated in place, each with its own problems tab
+        assert "Problèmes — Réponses au formulaire 1" in titles
+        assert "Problèmes — Réponses 2" in titles
+    else:  # each local run writes its own annotated copy, with its own problems tab
+        for out, tab in (("out", ANSWERS), ("out2", "Réponses 2")):
+            book = load_workbook(case.tmp / out / "responses-annotated.xlsx")
+            assert sheet_title(problems_title(tab)) in book.sheetnames
+
+
+# --- 2. Colours and notes: remove only what we wrote ----------------------------------------
+
+RED, YELLOW = COLOURS["error"], "FFFF00"
+
+
+def test_coordinators_highlights_in_our_colours_stay(case: Case) -> None:
+    email = column("contact_email")
+    decor = [Decor(1, 2, fill=RED), Decor(2, 3, fill=COLOURS["warning"], note="à vérifier"),
+             Decor(3, email, fill=YELLOW, note="rappeler")]
+    case.load({ANSWERS: [header(), answer_row(), answer_row(site_nom="Arsenal",
+                                                            contact_email="@")]}, decor)
+    before = case.source_grid()
+    for _ in range(2):  # twice: a second run must not take their highlights for ours
+        assert case.sync().exit_code == 0
+        after = check_written(case, before, {(3, email)}, "coordinator-colours")
+        assert after.cells[(1, 2)][1] == RED and after.cells[(2, 3)][1:] == (
+            COLOURS["warning"], "à vérifier")
+        _, fill, note = after.cells[(3, email)]
+        assert fill == YELLOW and note.startswith("rappeler\n\n" + NOTE_MARK)
+
+
+def _edit(case: Case, row: int, col: int, fill: str | None = None, note: str | None = None) -> None:
+    """A coordinator's edit on the Google Sheet (emulator), between two runs."""
+    assert case.emu is not None
+    with case.emu.store.lock:
+        sheet = case.emu.store.spreadsheets[KEY].sheet_by_title(ANSWERS)
+        assert sheet is not None
+        cell = sheet.cells.setdefault((row - 1, col - 1), {})
+        if fill is not None:
+            cell.setdefault("userEnteredFormat", {})["backgroundColor"] = api_colour(fill)
+        if note is not None:
+            cell["note"] = note
+
+
+def test_a_changed_colour_and_a_reply_in_our_note_are_kept(emulator_case: Case) -> None:
+    case, email, postal = emulator_case, column("contact_email"), column("site_code_postal")
+    case.load({ANSWERS: [header(), answer_row(contact_email="@", site_code_postal="7")]})
+    assert case.sync().exit_code == 0
+    ours = case.grid().cells[(2, email)][2]
+    _edit(case, 2, email, fill=YELLOW)  # their colour over our mark
+    _edit(case, 2, postal, note=case.grid().cells[(2, postal)][2] + "\nRappelé le 3/12")
+    assert case.sync().exit_code == 0  # problems still there: their changes untouched
+    grid = case.grid()
+    assert grid.cells[(2, email)][1:] == (YELLOW, ours)
+    assert "Rappelé le 3/12" in grid.cells[(2, postal)][2] and NOTE_MARK in grid.cells[(2, postal)][2]
+    fixed = answer_row()  # both answers corrected: our parts go, theirs stay
+    case.emu.store.spreadsheets[KEY].sheet_by_title(ANSWERS).cells[(1, email - 1)][
+        "userEnteredValue"] = {"stringValue": fixed[email - 1]}
+    case.emu.store.spreadsheets[KEY].sheet_by_title(ANSWERS).cells[(1, postal - 1)][
+        "userEnteredValue"] = {"stringValue": fixed[postal - 1]}
+    assert case.sync().exit_code == 0
+    grid = case.grid()
+    assert grid.cells[(2, email)][1:] == (YELLOW, None)
+    assert grid.cells[(2, postal)][1:] == (None, "Rappelé le 3/12")
+    record("ownership", scenario="changed-colour-and-reply", backend=case.backend,
+           changed=0, misplaced=len(marks(grid)))
+
+
+def test_marks_misplaced_by_a_sort_are_repaired(emulator_case: Case) -> None:
+    case, email = emulator_case, column("contact_email")
+    rows = [header(), answer_row(site_nom="Arsenal", contact_email="@"), answer_row()]
+    case.load({ANSWERS: rows})
+    assert case.sync().exit_code == 0
+    with case.emu.store.lock:  # sorted during the race window: the answers swapped rows,
+        cells = case.emu.store.spreadsheets[KEY].sheet_by_title(ANSWERS).cells  # not our marks
+        for c in range(len(header())):
+            first, second = cells.pop((1, c), {}), cells.pop((2, c), {})
+            for r, cell in ((1, second), (2, first)):
+                if "userEnteredValue" in cell:
+                    cells[(r, c)] = {"userEnteredValue": cell["userEnteredValue"]}
+        cells[(1, email - 1)].update(note=NOTE_MARK + "L’adresse n’est pas valide.",
+                                     userEnteredFormat={"backgroundColor": api_colour(RED)})
+    assert case.sync().exit_code == 0
+    grid = case.grid()
+    assert marks(grid) == {(3, email)}  # on Arsenal's row again, nothing left on row 2
+    assert grid.cells[(2, email)][1] is None
+    assert grid.value(3, grid.ours["status"]) == "1 erreur" and grid.value(2, grid.ours["status"]) == "OK"
