@@ -199,6 +199,13 @@ def _figures(n: int, runs: dict[str, Any], figures: list[Figure], section: str) 
              f"answers ({sum(r['response_bytes'] for r in again['requests']) / MB:.0f} MB); "
              f"other processes used {again['other_cores'] or 0:.1f} cores; phases: "
              f"{_phases(again)}"))
+    window = s_full.get("write_window_s")
+    if window is not None:  # from the re-check read to the end of the write (issue 11)
+        big = n >= 3_500
+        figures.append(Figure(
+            section, f"Write-back race window, {size}", window, "s", "≤ 0.3 s" if big else "",
+            check(window <= 0.3) if big else INFO,
+            note="re-check read + comparison + send: the plan is built before the re-check"))
     figures.append(Figure(
         section, f"No-change sync, {size}: requests / renders",
         f"{requests_again} / {s_again['rendered']}", "", "≤ 2 / 0",
