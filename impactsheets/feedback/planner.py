@@ -25,10 +25,10 @@ What a write-back does (answer cells' values are never written: only their ``not
 
 Coordinators' formatting is theirs. A fill or a note is ours only while it is exactly what the
 state store recorded writing there (:func:`written_marks`); without a record, a note part
-starting with :data:`NOTE_MARK` is ours, and a fill of :data:`COLOURS` beside it. On a cell with a coordinator's note and one
-of our problems, their text is kept and ours is appended after a blank line (the part from
-``"\\n\\n" + NOTE_MARK`` on is ours, and is removed when the problem is fixed). A cell with a
-coordinator's colour keeps it: it only gets our note.
+starting with :data:`NOTE_MARK` is ours, and a fill of :data:`COLOURS` beside it. On a cell
+with a coordinator's note and one of our problems, their text is kept and ours is appended
+after a blank line (removed when the problem is fixed). A cell with a coordinator's colour
+keeps it: it only gets our note.
 
 >>> from impactsheets.google.grid import Grid, SheetInfo
 >>> from impactsheets.sources import Row, Table

@@ -62,6 +62,8 @@ def main() -> int:
     changed = sum(r.get("answer_cells_changed", 0) for r in cells)
     checked = sum(r.get("answer_cells", 0) for r in cells)
     properties = Counter(r["name"] for r in by_kind.get("property", []))
+    shared = by_kind.get("ownership", [])
+    checks = by_kind.get("ownership_check", [])
     leaks = (outcomes.failed and [f for f in outcomes.failed if "security" in f]) or []
     env = by_kind.get("env_fault", [])
     env_codes = Counter(str(r["exit"]) for r in env)
@@ -94,6 +96,10 @@ def main() -> int:
         f"runs converged after a fault or a kill        "
         f"{len(by_kind.get('kill_converged', [])) + sum(f['converged'] for f in faults)}"
         f" / {len(kills) + len(faults)}",
+        f"shared-sheet scenarios (ours by our marks)    {len(shared)} "
+        f"({', '.join(f'{k} {v}' for k, v in sorted(Counter(r['backend'] for r in shared).items()))})"
+        f"; cells changed outside ours {sum(r['changed'] for r in checks)}, "
+        f"marks misplaced {sum(r['misplaced'] for r in checks)}  (must be 0)",
         f"answer cells checked / changed                {checked} / {changed}  (must be 0)",
         f"secrets leaked                                {len(leaks)}  (must be 0)",
         f"tracebacks shown                              {tracebacks}  (must be 0)",
@@ -107,8 +113,9 @@ def main() -> int:
     if outcomes.failed:
         lines.append("FAILED: " + ", ".join(outcomes.failed))
     print("\n".join(lines))
+    broken = sum(r["changed"] + r["misplaced"] for r in checks)
     return int(code != 0 or changed != 0 or bool(leaks) or tracebacks != 0 or survivors != 0
-               or leftovers != 0)
+               or leftovers != 0 or broken != 0)
 
 
 if __name__ == "__main__":
