@@ -39,7 +39,8 @@ keeps it: it only gets our note.
 >>> report = ValidationReport("sheet", "questionnaire", ["Site"], {}, [], [])
 >>> requests = plan_write_back(SheetSnapshot(table, grid), report, {})
 >>> [next(iter(r)) for r in requests]  # doctest: +NORMALIZE_WHITESPACE
-['appendDimension', 'updateCells', 'updateCells', 'addSheet', 'updateCells', 'repeatCell',
+['appendDimension', 'updateCells', 'createDeveloperMetadata', 'updateCells',
+ 'createDeveloperMetadata', 'addSheet', 'createDeveloperMetadata', 'updateCells', 'repeatCell',
  'setBasicFilter', 'updateDimensionProperties']
 """
 
