@@ -28,6 +28,7 @@ from ownership import (
     unchanged_outside_ours,
 )
 
+import impactsheets.sync as sync_module
 from impactsheets.feedback import COLOURS, NOTE_MARK, problems_title
 from impactsheets.feedback.workbook import sheet_title
 from impactsheets.google.grid import api_colour
@@ -385,3 +386,29 @@ def test_marks_misplaced_by_a_sort_are_repaired(emulator_case: Case) -> None:
     assert marks(grid) == {(3, email)}  # on Arsenal's row again, nothing left on row 2
     assert grid.cells[(2, email)][1] is None
     assert grid.value(3, grid.ours["status"]) == "1 erreur" and grid.value(2, grid.ours["status"]) == "OK"
+
+
+# --- 5. The race window -----------------------------------------------------------------------
+
+
+def test_a_worksheet_renamed_during_the_run_skips_the_write_back(
+        emulator_case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = emulator_case
+    case.load({ANSWERS: [header(), answer_row(contact_email="@")]})
+    render = sync_module._render_and_deliver
+
+    def renamed_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        with case.emu.store.lock:  # a coordinator renames the tab while reports render
+            case.emu.store.spreadsheets[KEY].sheet_by_title(ANSWERS).props["title"] = "Archive"
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(sync_module, "_render_and_deliver", renamed_meanwhile)
+    outcome = case.sync()
+    assert outcome.exit_code == 0, outcome.stderr
+    assert outcome.summary["write_back"] == (
+        f"skipped: worksheet '{ANSWERS}' was renamed or deleted during the sync; nothing was "
+        "written; the next run will retry")
+    assert len([line for line in outcome.stderr.splitlines() if "was renamed or deleted" in line]) == 1
+    assert outcome.posts == []
+    assert (outcome.out / "index.csv").exists() and (outcome.out / "summary.json").exists()
+    assert outcome.summary["rendered"] == 1
