@@ -57,14 +57,16 @@ def render_site(response: Response, questionnaire: Questionnaire,
 
 
 def template_for(chosen: str | Path, questionnaire: Questionnaire) -> str | Path:
-    """The template to use: the one chosen, else (``"default"``) the questionnaire's own.
+    """The template to use: the one chosen, else (``"default"``) the questionnaire's own, else
+    ``generic`` for a questionnaire without report parts (the rich default needs its topics).
 
     >>> from impactsheets.questionnaire import load_questionnaire
     >>> template_for("default", load_questionnaire()), template_for("reseau-sud", load_questionnaire())
     ('default', 'reseau-sud')
     """
-    return questionnaire.template if str(chosen) == "default" and questionnaire.template \
-        else chosen
+    if str(chosen) != "default":
+        return chosen
+    return questionnaire.template or ("default" if questionnaire.parts else "generic")
 
 
 def render_reports(report: ValidationReport, questionnaire: Questionnaire, out_dir: Path, *,
