@@ -107,15 +107,26 @@ class RunSummary:
 
 def site_key(response: Response, questionnaire: Questionnaire) -> str:
     """The state key of a site: its normalised identity answers; a response lacking some (or
-    of an anonymous form) is keyed by its submission time, else by its answers — never by its
+    of an anonymous form) is keyed by its submission time and its answers — never by its
     row, which moves when the sheet is sorted (a site keyed by row could inherit another
     site's Drive file)."""
     key = questionnaire.site.key_of(response.answers)
     if key is not None:
         return "|".join(key)
-    if response.timestamp is not None:
-        return f"submitted:{response.timestamp.isoformat()}"
-    return f"answers:{fingerprint(_answers_json(response))}"
+    stamp = response.timestamp.isoformat() if response.timestamp is not None else ""
+    return f"submitted:{stamp}|{fingerprint(_answers_json(response))}"
+
+
+def site_keys(responses: list[Response], questionnaire: Questionnaire) -> list[str]:
+    """:func:`site_key` of each response; identical submissions of an anonymous form (same
+    time, same answers: interchangeable) are told apart by their order, ``#2``, ``#3``…"""
+    seen: dict[str, int] = {}
+    keys = []
+    for response in responses:
+        key = site_key(response, questionnaire)
+        seen[key] = seen.get(key, 0) + 1
+        keys.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
+    return keys
 
 
 def _answers_json(response: Response) -> dict[str, Any]:
@@ -144,8 +155,8 @@ def _plan(responses: list[Response], questionnaire: Questionnaire, versions: str
     slugs = site_slugs(responses, questionnaire)
     todo: list[_Plan] = []
     unchanged: list[_Plan] = []
-    for response, slug in zip(responses, slugs, strict=True):
-        key = site_key(response, questionnaire)
+    for response, slug, key in zip(responses, slugs, site_keys(responses, questionnaire),
+                                   strict=True):
         printed = [(network.phrases["title"], network.lines(response))] \
             if network else []
         digest = fingerprint(versions, slug, response.errors, response.timestamp,
