@@ -261,7 +261,7 @@ def test_killed_sync_converges_every_time(emulator_env: Emulator, tmp_path: Path
         check_converged(emu, tmp_path, folder, before)
         record("kill_converged", attempt=attempt)
     assert with_workers >= kills // 4, "too few kills hit the sync while it rendered"
-    assert not [p for p in (tmp_path / "out").rglob(".*") if p.name != ".sync.lock"]
+    assert not [p for pattern in (".*.part", ".*.tmp") for p in (tmp_path / "out").rglob(pattern)]
 
     # A clean run of the same sheet, in another spreadsheet, folder and output.
     clean_key = KEY[:-4] + "cafe"
