@@ -390,6 +390,31 @@ def questionnaire_init(source: str, out_file: Path, force: bool, worksheet: str 
                f"'impactsheets validate {source} --questionnaire {path}'", err=True)
 
 
+@questionnaire.command("import")
+@click.argument("form")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the definition (YAML); default: standard output.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@reports_errors
+def questionnaire_import(form: str, out_file: Path | None, force: bool) -> None:
+    """The exact definition of a Google Form: FORM is its edit link (…/forms/d/ID/edit), its
+    ID (read with the configured credentials, scope forms.body.readonly) or a saved forms.get
+    answer (.json).
+
+    Types, options, "other", required, scales, grids, sections (as parts), their navigation
+    (as asked_when) and entry ids come from the form. Exit 3 if OUT exists (without --force)
+    or the .json is not a forms.get answer, 5 if the form cannot be read from Google.
+    """
+    from impactsheets.questionnaire_import import import_questionnaire
+
+    text, count = import_questionnaire(form, out_file, force)
+    if out_file is None:
+        click.echo(text, nl=False)
+        return
+    click.echo(f"wrote {out_file}: {count} questions; give each a short label, then "
+               f"'impactsheets validate SHEET --questionnaire {out_file}'", err=True)
+
+
 @main.group("template")
 def template_group() -> None:
     """Work with report templates."""

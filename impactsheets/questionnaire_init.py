@@ -334,10 +334,19 @@ def _yaml(name: str, timestamp: str | None, locale: str | None, site: dict[str, 
     return "\n".join(out) + "\n"
 
 
-def _choices(options: list[str], indent: str) -> list[str]:
+def choice_values(options: list[str]) -> list[str]:
+    """The stable values given to option labels, in order (unique, ASCII).
+
+    >>> choice_values(["Oui", "oui !", "Non"])
+    ['oui', 'oui_2', 'non']
+    """
     taken: set[str] = set()
-    return [f"{indent}- {{value: {_unique(slugify(o, 'choix').replace('-', '_')[:30].strip('_'), taken)}, "
-            f"label: {_q(o)}}}" for o in options]
+    return [_unique(slugify(o, "choix").replace("-", "_")[:30].strip("_"), taken) for o in options]
+
+
+def _choices(options: list[str], indent: str) -> list[str]:
+    return [f"{indent}- {{value: {_q(value)}, label: {_q(o)}}}"  # quoted: "yes" stays text
+            for value, o in zip(choice_values(options), options, strict=True)]
 
 
 def init_questionnaire(source: str, out: Path, worksheet: str | None = None,

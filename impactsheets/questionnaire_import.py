@@ -1,0 +1,326 @@
+"""The exact questionnaire definition of a Google Form, from the Forms API (``forms.get``).
+
+``impactsheets questionnaire import FORM_URL|FORM_ID|forms-get.json`` writes it: one question
+per form question (one per grid row, the rows sharing the grid's option list), headers as
+Google writes them in the response sheet (the item title, ``Title [Row]`` for a grid row),
+types from the question kinds, options in the form's order, "other", required, scale bounds,
+sections as report ``parts`` and title items as ``topics``, the sections' navigation as
+``asked_when`` where one answer decides it, descriptions, and each question's ``entry_id``
+(the ``entry.N`` of prefilled links: the question id read as hexadecimal).
+
+>>> form = {"formId": "F1", "items": [{"title": "Couleur ?", "questionItem": {"question": {
+...     "questionId": "1f", "required": True, "choiceQuestion": {"type": "RADIO",
+...     "options": [{"value": "Bleu"}, {"value": "Vert"}, {"isOther": True}]}}}}]}
+>>> print(form_questionnaire(form).split("questions:")[1].strip())
+- id: couleur
+    header: "Couleur ?"
+    type: single_choice
+    required: true
+    entry_id: 31
+    choices:
+      - {value: "bleu", label: "Bleu"}
+      - {value: "vert", label: "Vert"}
+    allow_other: true
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from impactsheets.errors import QuestionnaireError
+from impactsheets.questionnaire_init import (
+    TIMESTAMP_HEADERS,
+    Draft,
+    _choices,
+    _q,
+    _site,
+    _unique,
+    choice_values,
+)
+from impactsheets.report.naming import slugify
+
+EMAIL_HEADERS = ("Adresse e-mail", "Email Address", "Adresse e-mail de contact", "E-mail")
+_CHOICE_TYPES = {"RADIO": "single_choice", "DROP_DOWN": "single_choice",
+                 "CHECKBOX": "multiple_choice"}
+_END = 10**9  # the section index of "submit the form"
+
+
+@dataclass
+class Imported(Draft):
+    """One question of the form, with what the form says beyond a draft's guesses."""
+
+    entry_id: int | None = None
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    topic: str | None = None
+    section: int = 0
+    notes: list[str] = field(default_factory=list)
+    asked_when: tuple[str, list[str]] | None = None  # (question id, choice values)
+
+
+@dataclass
+class _Part:
+    id: str
+    title: str
+    description: str
+    topics: list[tuple[str, str]] = field(default_factory=list)
+
+
+def form_questionnaire(form: dict[str, Any]) -> str:
+    """The YAML text of the definition of ``form`` (a ``forms.get`` answer)."""
+    if not isinstance(form, dict) or not isinstance(form.get("items", []), list):
+        raise QuestionnaireError("not a Google Forms forms.get answer (no 'items' list)")
+    ids: set[str] = set()
+    part_ids: set[str] = set()
+    questions: list[Imported] = []
+    parts: list[_Part] = []
+    sections: dict[str, int] = {}  # pageBreakItem itemId -> section index (0: before any)
+    lists: dict[str, list[str]] = {}
+    skipped: list[str] = []
+    navigation: list[tuple[Imported, list[dict[str, Any]]]] = []
+    settings = form.get("settings") or {}
+    if settings.get("emailCollectionType") in ("RESPONDER_INPUT", "VERIFIED"):
+        email = Imported(_unique("email", ids), EMAIL_HEADERS[0], "email", "", required=True)
+        email.aliases = EMAIL_HEADERS[1:]
+        email.notes.append("the form collects the respondent's e-mail address")
+        questions.append(email)
+    topic: str | None = None
+    for item in form.get("items", []):
+        title = " ".join(str(item.get("title") or "").split())
+        description = str(item.get("description") or "").strip()
+        before = len(questions)
+        if "pageBreakItem" in item:
+            sections[str(item.get("itemId"))] = len(parts) + 1
+            pid = _unique(_slug(title, "partie"), part_ids)
+            parts.append(_Part(pid, title or pid, description))
+            topic = None
+        elif "textItem" in item and parts:
+            topic = _unique(_slug(title, "theme"), part_ids)
+            parts[-1].topics.append((topic, title or topic))
+        elif "questionItem" in item:
+            question = item["questionItem"].get("question") or {}
+            imported = _question(title, question, ids)
+            imported.description = description
+            questions.append(imported)
+            choice = question.get("choiceQuestion") or {}
+            if any("goToSectionId" in o or "goToAction" in o for o in choice.get("options", [])):
+                navigation.append((imported, choice["options"]))
+        elif "questionGroupItem" in item:
+            questions += _grid(title, description, item["questionGroupItem"], ids, lists)
+        elif title:
+            skipped.append(title)
+        for q in questions[before:]:
+            q.section, q.topic = len(parts), topic
+    _navigation(navigation, sections, questions)
+    drafts: list[Draft] = list(questions)
+    site = _site(drafts, 1)
+    return _yaml(form, site, lists, parts, questions, skipped)
+
+
+def _slug(text: str, fallback: str) -> str:
+    return slugify(text, fallback).replace("-", "_")[:40].strip("_") or fallback
+
+
+def _question(title: str, question: dict[str, Any], ids: set[str]) -> Imported:
+    """One ``questionItem``'s question."""
+    q = Imported(_unique(_slug(title, "question"), ids), title, "short_text", "",
+                 required=bool(question.get("required")))
+    q.entry_id = _entry_id(question)
+    if "choiceQuestion" in question:
+        choice = question["choiceQuestion"]
+        q.type = _CHOICE_TYPES.get(str(choice.get("type")), "single_choice")
+        q.options = [str(o["value"]) for o in choice.get("options", []) if not o.get("isOther")]
+        q.other = any(o.get("isOther") for o in choice.get("options", []))
+    elif "scaleQuestion" in question:
+        scale = question["scaleQuestion"]
+        q.type, q.low, q.high = "scale", float(scale.get("low", 0)), float(scale.get("high", 5))
+        ends = [f"{label}: {scale[key]!r}" for label, key in (("low", "lowLabel"),
+                                                              ("high", "highLabel")) if key in scale]
+        if ends:
+            q.notes.append("end labels " + ", ".join(ends))
+    elif "dateQuestion" in question:
+        date = question["dateQuestion"]
+        if date.get("includeTime") or date.get("includeYear") is False or not date:
+            q.notes.append("a date " + ("and time" if date.get("includeTime") else
+                                        "without its year") + ": kept as text")
+        else:
+            q.type = "date"
+    elif "timeQuestion" in question:
+        q.notes.append("a " + ("duration" if question["timeQuestion"].get("duration")
+                               else "time of day") + ": kept as text")
+    elif (question.get("textQuestion") or {}).get("paragraph"):
+        q.type = "long_text"
+    elif "textQuestion" not in question:
+        kind = next((k for k in question if k.endswith("Question")), "unknown")
+        q.notes.append(f"a {kind} (not a sheet answer impactsheets checks): kept as text")
+    return q
+
+
+def _entry_id(question: dict[str, Any]) -> int | None:
+    try:
+        return int(str(question.get("questionId")), 16)
+    except ValueError:
+        return None
+
+
+def _grid(title: str, description: str, group: dict[str, Any], ids: set[str],
+          lists: dict[str, list[str]]) -> list[Imported]:
+    """A grid: one question per row ("Title [Row]"), the rows sharing one option list."""
+    columns = (group.get("grid") or {}).get("columns") or {}
+    options = [str(o["value"]) for o in columns.get("options", []) if "value" in o]
+    name = _unique(_slug(title, "grille")[:30].strip("_"), set(lists))
+    lists[name] = options
+    rows = []
+    for row in group.get("questions", []):
+        label = " ".join(str((row.get("rowQuestion") or {}).get("title", "")).split())
+        q = Imported(_unique(_slug(f"{title} {label}", "question"), ids), f"{title} [{label}]",
+                     _CHOICE_TYPES.get(str(columns.get("type")), "single_choice"), "",
+                     required=bool(row.get("required")), choice_list=name)
+        q.entry_id, q.description = _entry_id(row), description
+        q.notes.append(f"grid «{title}», row «{label}»")
+        rows.append(q)
+    return rows
+
+
+def _navigation(navigation: list[tuple[Imported, list[dict[str, Any]]]],
+                sections: dict[str, int], questions: list[Imported]) -> None:
+    """``asked_when`` for the questions of a section that some answers of a choice question
+    skip (the form read section after section, as the API gives no section-end jump)."""
+    for asker, options in navigation:
+        values = choice_values([str(o.get("value", "")) for o in options if not o.get("isOther")])
+        targets = []
+        for option in options:
+            action = option.get("goToAction")
+            if "goToSectionId" in option:
+                targets.append(sections.get(str(option["goToSectionId"]), asker.section + 1))
+            elif action in ("SUBMIT_FORM", "RESTART_FORM"):  # none of the later sections
+                targets.append(_END)
+            else:
+                targets.append(asker.section + 1)
+        for q in questions:
+            if q.section <= asker.section or q is asker:
+                continue
+            reaching = [v for v, t, o in zip(values, targets, options, strict=False)
+                        if t <= q.section and not o.get("isOther")]
+            if len(reaching) == len(values) or not reaching:
+                continue
+            if q.asked_when is not None:  # the nearest deciding question is kept
+                q.notes.append(f"also asked only when {q.asked_when[0]} is one of "
+                               f"{', '.join(q.asked_when[1])}")
+            q.asked_when = (asker.id, reaching)
+
+
+def _yaml(form: dict[str, Any], site: dict[str, object], lists: dict[str, list[str]],
+          parts: list[_Part], questions: list[Imported], skipped: list[str]) -> str:
+    info = form.get("info") or {}
+    title = str(info.get("title") or info.get("documentTitle") or form.get("formId") or "form")
+    out = ["# Written by 'impactsheets questionnaire import' from the Google Form itself:",
+           "# give each question a short `label`, check `site:` (README, \"Your own form\").",
+           f"id: {_q(slugify(title, 'questionnaire'))}", f"title: {_q(title)}",
+           f"version: {_q(str(form.get('revisionId') or '1'))}  # the form's revision",
+           "language: fr  # en for English messages",
+           "template: generic  # the report shows each question and its answer"]
+    if info.get("description"):
+        out.append(f"# the form's description: {_q(str(info['description']))}")
+    if form.get("formId") or form.get("responderUri"):
+        out.append(f"form: {{id: {_q(str(form.get('formId', '')))}, "
+                   f"url: {_q(str(form.get('responderUri', '')))}}}")
+    out.append("site:")
+    if site.get("key"):
+        out.append(f"  key: [{site['name']}]  # guessed: the name question identifies a site "
+                   "(a later answer replaces an earlier one)")
+    else:
+        out.append("  key: []  # anonymous: each row its own respondent (\"Réponse N\")")
+    out += [f"  {role}: {site[role]}  # guessed from the title"
+            for role in ("name", "town", "postal_code", "email") if role in site]
+    out.append(f"timestamp: {{header: {_q(TIMESTAMP_HEADERS[0])}, "
+               f"aliases: [{', '.join(_q(h) for h in TIMESTAMP_HEADERS[1:])}]}}")
+    if skipped:
+        out.append(f"# items without answers left out: {', '.join(_q(s) for s in skipped)}")
+    if parts:
+        out.append("parts:  # the form's sections; title items are topics")
+        for part in parts:
+            out += [f"  - id: {part.id}", f"    title: {_q(part.title)}"]
+            if part.description:
+                out.append(f"    # {_q(part.description)}")
+            if part.topics:
+                out.append("    topics:")
+                out += [f"      - {{id: {tid}, title: {_q(t)}}}" for tid, t in part.topics]
+    if lists:
+        out.append("choice_lists:")
+        for name, options in lists.items():
+            out += [f"  {name}:", *_choices(options, "    ")]
+    out.append("questions:")
+    for q in questions:
+        out += [f"  - id: {q.id}", f"    header: {_q(q.header)}"]
+        if q.aliases:
+            out.append(f"    aliases: [{', '.join(_q(a) for a in q.aliases)}]")
+        out += [f"    # {note}" for note in q.notes]
+        out.append(f"    type: {q.type}")
+        if q.required:
+            out.append("    required: true")
+        if q.topic:
+            out.append(f"    topic: {q.topic}")
+        if q.entry_id is not None:
+            out.append(f"    entry_id: {q.entry_id}")
+        if q.description:
+            out.append(f"    description: {_q(q.description)}")
+        if q.type == "scale":
+            out += [f"    min: {q.low:g}", f"    max: {q.high:g}"]
+        if q.choice_list:
+            out.append(f"    choices: {q.choice_list}")
+        elif q.options:
+            out += ["    choices:", *_choices(q.options, "      ")]
+        if q.other:
+            out.append("    allow_other: true")
+        if q.asked_when:
+            asker, values = q.asked_when
+            out.append(f"    asked_when: {{question: {asker}, any_of: [{', '.join(_q(v) for v in values)}]}}")
+    return "\n".join(out) + "\n"
+
+
+def read_form(source: str) -> dict[str, Any]:
+    """The ``forms.get`` answer of ``source``: a local ``.json`` file, else a form URL or ID
+    read from Google (the configured credentials, or the emulator)."""
+    path = Path(source)
+    if source.lower().endswith(".json") or path.is_file():
+        try:
+            form = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise QuestionnaireError(f"{source}: cannot read the form "
+                                     f"({exc.strerror or exc})") from exc
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise QuestionnaireError(f"{source}: not a forms.get answer (invalid JSON: "
+                                     f"{exc})") from exc
+        if not isinstance(form, dict) or not isinstance(form.get("items"), list):
+            raise QuestionnaireError(f"{source}: not a forms.get answer (no 'items' list)")
+        return form
+    from impactsheets.google.forms import get_form
+
+    return get_form(source)
+
+
+def import_questionnaire(source: str, out: Path | None, force: bool = False
+                         ) -> tuple[str, int]:
+    """The definition of ``source``'s form, written to ``out`` (when given); (YAML, number of
+    questions). The text is loaded back before this returns: one that does not load is a bug.
+    """
+    from impactsheets.questionnaire import load_questionnaire
+
+    if out is not None and out.exists() and not force:
+        raise QuestionnaireError(f"{out}: already exists (use --force to replace it)")
+    text = form_questionnaire(read_form(source))
+    target = out
+    if target is None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / "questionnaire.yaml"
+            target.write_text(text, encoding="utf-8")
+            return text, len(load_questionnaire(target).questions)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return text, len(load_questionnaire(target).questions)
