@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from impactsheets.errors import QuestionnaireError
+from impactsheets.questionnaire import normalize_label
 from impactsheets.questionnaire_init import (
     TIMESTAMP_HEADERS,
     Draft,
@@ -114,10 +115,35 @@ def form_questionnaire(form: dict[str, Any]) -> str:
             skipped.append(title)
         for q in questions[before:]:
             q.section, q.topic = len(parts), topic
-    _navigation(navigation, sections, questions)
+    questions, twins = _distinct(questions)
+    _navigation([(q, o) for q, o in navigation if q in questions], sections, questions)
     drafts: list[Draft] = list(questions)
     site = _site(drafts, 1)
-    return _yaml(form, site, lists, parts, questions, skipped)
+    text = _yaml(form, site, lists, parts, questions, skipped)
+    if twins:
+        text += ("# left out, their sheet columns cannot be told apart (give them distinct "
+                 f"titles in the form): {', '.join(_q(t) for t in twins)}\n")
+    return text
+
+
+def _distinct(questions: list[Imported]) -> tuple[list[Imported], list[str]]:
+    """The questions with a title of their own; the untitled and repeated ones' headers.
+
+    >>> kept, twins = _distinct([Imported("a", "Age", "integer", ""),
+    ...                          Imported("b", "age ", "integer", ""), Imported("c", "", "", "")])
+    >>> [q.id for q in kept], twins
+    (['a'], ['age ', ''])
+    """
+    seen: set[str] = set()
+    kept, twins = [], []
+    for q in questions:
+        key = normalize_label(q.header)
+        if not key or key in seen:
+            twins.append(q.header)
+        else:
+            seen.add(key)
+            kept.append(q)
+    return kept, twins
 
 
 def _slug(text: str, fallback: str) -> str:

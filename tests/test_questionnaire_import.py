@@ -160,3 +160,18 @@ def test_bad_input_is_one_line_and_exit_3(tmp_path: Path) -> None:
     assert answer_link.exit_code == 4
     assert answer_link.stderr == ("impactsheets: error: this is the form's answer link; use its "
                                   "edit link (…/forms/d/ID/edit)\n")
+
+
+def test_untitled_and_repeated_titles_are_left_out_with_a_comment(tmp_path: Path) -> None:
+    raw = form("community-garden-en.json")
+    raw["items"].append({"itemId": "0000aaaa", "title": "How long did you stay?",
+                         "questionItem": {"question": {"questionId": "0000bbbb",
+                                                       "textQuestion": {}}}})
+    path = tmp_path / "twice.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    out = imported(tmp_path, str(path))
+    q = load_questionnaire(out)
+    assert [qu.header for qu in q.questions].count("How long did you stay?") == 1
+    assert out.read_text(encoding="utf-8").endswith(
+        "# left out, their sheet columns cannot be told apart (give them distinct titles in "
+        "the form): \"How long did you stay?\"\n")
