@@ -175,3 +175,16 @@ def test_untitled_and_repeated_titles_are_left_out_with_a_comment(tmp_path: Path
     assert out.read_text(encoding="utf-8").endswith(
         "# left out, their sheet columns cannot be told apart (give them distinct titles in "
         "the form): \"How long did you stay?\"\n")
+
+
+def test_the_imported_french_form_renders_a_report(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    out = imported(tmp_path, str(FORMS / "effets-sociaux-fr.json"))
+    result = CliRunner().invoke(main, ["render", str(WORKBOOK), "--questionnaire", str(out),
+                                       "--out", str(tmp_path / "out"), "--site", "Arsenal"])
+    assert result.exit_code == 0, result.output
+    (pdf,) = (tmp_path / "out" / "reports").glob("*.pdf")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    assert "Effets collectifs" in text  # a section of the form, a part of the report
+    assert "Arsenal" in text
