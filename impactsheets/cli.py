@@ -80,7 +80,9 @@ def reports_errors(func: F) -> F:
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(f"impactsheets: error: {' '.join(message.split())}", err=True)
+    """One line on stderr: line breaks become spaces; quoted text keeps its own spacing."""
+    one_line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    click.echo(f"impactsheets: error: {one_line}", err=True)
     sys.exit(code)
 
 
@@ -307,7 +309,7 @@ def export(source: str, out_file: Path, long_format: bool, questionnaire_path: s
 def synthesis(source: str, out_dir: Path, template: str, questionnaire_path: str | None,
               worksheet: str | None) -> None:
     """Write the network synthesis of SOURCE: figures and charts across all sites (PDF)."""
-    from impactsheets.network.synthesis import synthesis_source
+    from impactsheets.pipeline import synthesis_source
 
     path = synthesis_source(source, out_dir, template=template, questionnaire=questionnaire_path,
                             worksheet=worksheet)
@@ -383,7 +385,7 @@ def questionnaire_init(source: str, out_file: Path, force: bool, worksheet: str 
     answers; every guess is a '# guessed' comment in OUT to check. Exit 3 if OUT exists
     (without --force) or SOURCE cannot be read.
     """
-    from impactsheets.questionnaire_init import init_questionnaire
+    from impactsheets.questionnaire.draft import init_questionnaire
 
     path, count = init_questionnaire(source, out_file, worksheet, force)
     click.echo(f"wrote {path}: {count} questions; check the '# guessed' comments, then "

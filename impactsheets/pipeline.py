@@ -121,3 +121,16 @@ def run_demo(out_dir: Path) -> DemoResult:
         questionnaire.title, started, time.monotonic() - clock, entries,
         sheet="responses-annotated.xlsx", summary="validation.json"))
     return result
+
+
+def synthesis_source(source: str | Path, out_dir: Path, *, template: str | Path = "default",
+                     questionnaire: str | Path | None = None,
+                     worksheet: str | None = None) -> Path:
+    """Validate ``source`` and write its network synthesis into ``out_dir``."""
+    from impactsheets.network.synthesis import write_synthesis
+    from impactsheets.report.template import load_template
+
+    loaded_template = load_template(template)  # a broken template stops before any reading
+    loaded = load_questionnaire(questionnaire)
+    _, report = validate_source(source, loaded, worksheet)
+    return write_synthesis(report, loaded, out_dir, loaded_template)

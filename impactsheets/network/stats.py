@@ -142,7 +142,7 @@ def _scale_stats(question: Question, rows: pd.DataFrame | None) -> ScaleStats:
 
 
 def _keywords(frame: pd.DataFrame, question: str | None, top: int) -> tuple[tuple[str, int], ...]:
-    from impactsheets.report.compose import keywords
+    from impactsheets.report.phrases import keywords
 
     if question is None:
         return ()
@@ -154,7 +154,7 @@ def _keywords(frame: pd.DataFrame, question: str | None, top: int) -> tuple[tupl
 
 def _quotes(frame: pd.DataFrame, questionnaire: Questionnaire, count: int) -> tuple[Quote, ...]:
     """At most one quote per topic and per site, from valid sites, in the form's order."""
-    from impactsheets.report.compose import quote_text
+    from impactsheets.report.phrases import quote_text
 
     long_texts = {q.id: q.topic for q in questionnaire.questions if q.type == "long_text"}
     topics = {t.id: t.title for p in questionnaire.parts for t in p.topics}

@@ -46,8 +46,8 @@ from impactsheets.network.stats import ChoiceStats, NetworkStats, ScaleStats, ne
 from impactsheets.network.wording import Wording, decimal, load_wording, percent
 from impactsheets.questionnaire import Questionnaire
 from impactsheets.report import french
-from impactsheets.report.compose import french_date
 from impactsheets.report.pdf import register_fonts, safe_text
+from impactsheets.report.phrases import french_date
 from impactsheets.report.template import Template, load_template
 from impactsheets.validation import ValidationReport
 
@@ -369,16 +369,3 @@ def write_synthesis(report: ValidationReport, questionnaire: Questionnaire, out_
     if only_if_changed:
         atomic_write(marker, digest.encode("utf-8"))
     return path
-
-
-def synthesis_source(source: str | Path, out_dir: Path, *, template: str | Path = "default",
-                     questionnaire: str | Path | None = None,
-                     worksheet: str | None = None) -> Path:
-    """Validate ``source`` and write its synthesis into ``out_dir``."""
-    from impactsheets.pipeline import validate_source
-    from impactsheets.questionnaire import load_questionnaire
-
-    loaded_template = load_template(template)  # a broken template stops before any reading
-    loaded = load_questionnaire(questionnaire)
-    _, report = validate_source(source, loaded, worksheet)
-    return write_synthesis(report, loaded, out_dir, loaded_template)

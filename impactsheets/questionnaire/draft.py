@@ -23,7 +23,7 @@ from pathlib import Path
 from impactsheets.answers import cell_text, parse_date
 from impactsheets.errors import QuestionnaireError
 from impactsheets.locales import detect_locale, read_number
-from impactsheets.questionnaire import normalize_label
+from impactsheets.questionnaire.labels import normalize_label
 from impactsheets.report.naming import slugify
 from impactsheets.sources import Table
 

@@ -1,4 +1,4 @@
-"""Reading a questionnaire definition file into the model of :mod:`impactsheets.questionnaire`.
+"""Reading a questionnaire definition file into the model of :mod:`impactsheets.questionnaire.model`.
 
 Every problem raises :class:`~impactsheets.errors.QuestionnaireError` naming the file, the line
 and what is wrong.
@@ -15,7 +15,8 @@ from typing import Any
 
 from impactsheets.errors import QuestionnaireError
 from impactsheets.locales import locale_of
-from impactsheets.questionnaire import (
+from impactsheets.questionnaire.labels import normalize_label
+from impactsheets.questionnaire.model import (
     CHOICE_TYPES,
     TYPES,
     YES_NO_CHOICES,
@@ -26,10 +27,9 @@ from impactsheets.questionnaire import (
     Question,
     Questionnaire,
     Topic,
-    normalize_label,
 )
+from impactsheets.questionnaire.site import ROLES, SiteIdentity
 from impactsheets.resources import data_path
-from impactsheets.site_identity import ROLES, SiteIdentity
 from impactsheets.yamlfile import LineMapping, YamlError, load_yaml
 
 _TOP_KEYS = {"id", "title", "version", "language", "locale", "template", "site", "site_key", "form",
@@ -379,3 +379,14 @@ def _entry_id(node: LineMapping, b: _Builder, where: str) -> int | None:
         raise b.fail(node.line_of("entry_id"), f"{where}: 'entry_id' must be a whole number "
                                                "(the N of the form's entry.N)")
     return value
+
+
+def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
+    """Load and check a questionnaire definition (the bundled default when ``path`` is None).
+
+    >>> load_questionnaire("nope.yaml")
+    Traceback (most recent call last):
+    ...
+    impactsheets.errors.QuestionnaireError: nope.yaml: cannot read the questionnaire (file not found)
+    """
+    return load(path)

@@ -5,6 +5,7 @@ report parts and topics they belong to, and which questions identify a site. A b
 raises :class:`~impactsheets.errors.QuestionnaireError` naming the file, the line and the
 problem.
 
+>>> from impactsheets.questionnaire import load_questionnaire
 >>> q = load_questionnaire()
 >>> q.question("capacite_nombre").type
 'integer'
@@ -13,12 +14,10 @@ problem.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from pathlib import Path
+from functools import cached_property
 
-from impactsheets.site_identity import SiteIdentity
+from impactsheets.questionnaire.site import SiteIdentity
 
 TYPES = (
     "short_text", "long_text", "integer", "decimal", "single_choice",
@@ -26,27 +25,6 @@ TYPES = (
 )
 CHOICE_TYPES = ("single_choice", "multiple_choice")
 YES_NO_CHOICES = (("oui", "Oui"), ("non", "Non"))
-
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
-_SPACES = re.compile(r"\s+")
-_SPACE_BEFORE_PUNCT = re.compile(r" (?=[?:!;\]])|(?<=\[) ")
-
-
-@lru_cache(maxsize=65536)
-def normalize_label(text: str) -> str:
-    """Fold a header or option label for tolerant matching (case, spaces, apostrophes).
-
-    >>> normalize_label("  Nom   du LIEU ") == normalize_label("nom du lieu")
-    True
-    >>> normalize_label("D’espaces") == normalize_label("d'espaces")
-    True
-    >>> normalize_label("Rate each room [Kitchen ]") == normalize_label("Rate each room [Kitchen]")
-    True
-    """
-    text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
-    text = _SPACES.sub(" ", text).strip()
-    return _SPACE_BEFORE_PUNCT.sub("", text).casefold()
-
 
 @dataclass(frozen=True, slots=True)
 class Choice:
@@ -154,17 +132,3 @@ class Questionnaire:
     def question(self, question_id: str) -> Question:
         """The question with this id (KeyError when unknown)."""
         return self.by_id[question_id]
-
-
-
-def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
-    """Load and check a questionnaire definition (the bundled default when ``path`` is None).
-
-    >>> load_questionnaire("nope.yaml")
-    Traceback (most recent call last):
-    ...
-    impactsheets.errors.QuestionnaireError: nope.yaml: cannot read the questionnaire (file not found)
-    """
-    from impactsheets.questionnaire_loader import load  # the loader imports this model
-
-    return load(path)

@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from impactsheets.questionnaire.labels import normalize_label
+
 #: The roles a ``site:`` block may name, besides ``key``.
 ROLES = ("name", "town", "postal_code", "email", "keywords")
 
@@ -65,7 +67,5 @@ class SiteIdentity:
 
     def key_of(self, answers: dict[str, Any]) -> tuple[str, ...] | None:
         """The normalised key answers; None when anonymous or when a key answer is missing."""
-        from impactsheets.questionnaire import normalize_label
-
         parts = tuple(normalize_label(str(answers.get(q) or "")) for q in self.key)
         return parts if parts and all(parts) else None
