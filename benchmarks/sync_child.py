@@ -50,7 +50,7 @@ def _watch_request_bodies() -> list[dict[str, object]]:
 
 _STARTED = [time.perf_counter()]
 #: Steps of impactsheets.sync timed when present (names may change as the sync evolves).
-_PHASES = ("open_sheet", "validate", "_plan", "_render_and_deliver", "_write_back",
+_PHASES = ("open_sheet", "validate", "plan_reports", "_render_and_deliver", "_write_back",
            "write_index", "write_zip")
 _IMPORTED_PHASES = (("impactsheets.network.synthesis", "write_synthesis"),)
 

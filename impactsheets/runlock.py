@@ -21,10 +21,15 @@ import logging
 import os
 import socket
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from impactsheets.errors import LockedError, from_os_error
+from impactsheets.errors import LockedError, OutputError, from_os_error
+from impactsheets.files import remove_partials
+
+if TYPE_CHECKING:
+    from impactsheets.config import SyncConfig
 
 log = logging.getLogger("impactsheets.lock")
 
@@ -162,3 +167,23 @@ def _close_held_in_child() -> None:
 
 
 os.register_at_fork(after_in_child=_close_held_in_child)
+
+
+@contextlib.contextmanager
+def run_lock(config: SyncConfig, dry_run: bool = False) -> Iterator[None]:
+    """Hold ``<output>/.sync.lock`` (a dry run takes none); :class:`LockedError` when taken.
+
+    Under the lock, the temporary files of a killed run are removed wherever the sync writes.
+    """
+    if dry_run:
+        yield
+        return
+    if config.output.exists() and not config.output.is_dir():
+        raise OutputError(f"output folder {config.output} is a file, not a folder")
+    try:
+        config.output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise from_os_error(exc, "cannot create the output folder") from None
+    with RunLock(config.output / ".sync.lock"):
+        remove_partials(config.output, config.output / "reports", config.state_path.parent)
+        yield

@@ -17,14 +17,12 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from impactsheets.answers import Selection
 from impactsheets.config import SyncConfig
 from impactsheets.delivery import Delivered
 from impactsheets.delivery.folder import (
@@ -43,22 +41,22 @@ from impactsheets.errors import (
     describe_os_error,
     from_os_error,
 )
-from impactsheets.files import atomic_write, remove_partials
-from impactsheets.network.comparison import Comparison, comparison_from
+from impactsheets.files import atomic_write
+from impactsheets.network.comparison import Comparison
 from impactsheets.network.stats import network_stats
 from impactsheets.network.wording import load_wording
 from impactsheets.pipeline import write_json
+from impactsheets.plan import ReportPlan, plan_reports
 from impactsheets.questionnaire import Questionnaire, load_questionnaire
 from impactsheets.report import template_for
-from impactsheets.report.naming import site_slugs
 from impactsheets.report.parallel import render_many
-from impactsheets.report.template import Template, load_template
-from impactsheets.runlock import RunLock
+from impactsheets.report.template import load_template
+from impactsheets.runlock import run_lock
 from impactsheets.sheet import ResponseSheet, open_sheet
 from impactsheets.sources import is_google_sheet
 from impactsheets.sources.header import response_table
 from impactsheets.state import SiteState, StateStore, fingerprint
-from impactsheets.validation import Response, ValidationReport, message, validate
+from impactsheets.validation import Response, message, validate
 
 log = logging.getLogger("impactsheets.sync")
 Progress = Callable[[int, int, str], None]
@@ -105,69 +103,6 @@ class RunSummary:
         return asdict(self)
 
 
-def site_key(response: Response, questionnaire: Questionnaire) -> str:
-    """The state key of a site: its normalised identity answers; a response lacking some (or
-    of an anonymous form) is keyed by its submission time and its answers — never by its
-    row, which moves when the sheet is sorted (a site keyed by row could inherit another
-    site's Drive file)."""
-    key = questionnaire.site.key_of(response.answers)
-    if key is not None:
-        return "|".join(key)
-    stamp = response.timestamp.isoformat() if response.timestamp is not None else ""
-    return f"submitted:{stamp}|{fingerprint(_answers_json(response))}"
-
-
-def site_keys(responses: list[Response], questionnaire: Questionnaire) -> list[str]:
-    """:func:`site_key` of each response; identical submissions of an anonymous form (same
-    time, same answers: interchangeable) are told apart by their order, ``#2``, ``#3``…"""
-    seen: dict[str, int] = {}
-    keys = []
-    for response in responses:
-        key = site_key(response, questionnaire)
-        seen[key] = seen.get(key, 0) + 1
-        keys.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
-    return keys
-
-
-def _answers_json(response: Response) -> dict[str, Any]:
-    return {qid: ({"values": a.values, "others": a.others} if isinstance(a, Selection) else a)
-            for qid, a in sorted(response.answers.items())}
-
-
-@dataclass
-class _Plan:
-    response: Response
-    key: str
-    slug: str
-    fingerprint: str
-    previous: SiteState | None
-
-    @property
-    def pdf_name(self) -> str:
-        return f"reports/{self.slug}.pdf"
-
-
-def _plan(responses: list[Response], questionnaire: Questionnaire, versions: str,
-          state: dict[str, SiteState], out_dir: Path, full: bool,
-          network: Comparison | None = None) -> tuple[list[_Plan], list[_Plan]]:
-    """Split current responses into (to render, unchanged). A report comparing its site with
-    the network changes when the figures it prints change."""
-    slugs = site_slugs(responses, questionnaire)
-    todo: list[_Plan] = []
-    unchanged: list[_Plan] = []
-    for response, slug, key in zip(responses, slugs, site_keys(responses, questionnaire),
-                                   strict=True):
-        printed = [(network.phrases["title"], network.lines(response))] \
-            if network else []
-        digest = fingerprint(versions, slug, response.errors, response.timestamp,
-                             _answers_json(response), *printed)
-        plan = _Plan(response, key, slug, digest, state.get(key))
-        fresh = (plan.previous is not None and plan.previous.fingerprint == digest
-                 and (out_dir / plan.pdf_name).exists())
-        (unchanged if fresh and not full else todo).append(plan)
-    return todo, unchanged
-
-
 def _uploader(config: SyncConfig) -> Any:
     if not config.drive_folder_id:
         return None
@@ -175,26 +110,6 @@ def _uploader(config: SyncConfig) -> Any:
 
     return DriveFolder(config.drive_folder_id, service_account_file=config.service_account_file,
                        oauth_client_file=config.oauth_client_file, token_file=config.token_file)
-
-
-@contextmanager
-def run_lock(config: SyncConfig, dry_run: bool = False) -> Iterator[None]:
-    """Hold ``<output>/.sync.lock`` (a dry run takes none); :class:`LockedError` when taken.
-
-    Under the lock, the temporary files of a killed run are removed wherever the sync writes.
-    """
-    if dry_run:
-        yield
-        return
-    if config.output.exists() and not config.output.is_dir():
-        raise OutputError(f"output folder {config.output} is a file, not a folder")
-    try:
-        config.output.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise from_os_error(exc, "cannot create the output folder") from None
-    with RunLock(config.output / ".sync.lock"):
-        remove_partials(config.output, config.output / "reports", config.state_path.parent)
-        yield
 
 
 def run_sync(config: SyncConfig, options: SyncOptions | None = None) -> RunSummary:
@@ -279,20 +194,6 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
     return summary
 
 
-def plan_reports(report: ValidationReport, questionnaire: Questionnaire, template: Template,
-                 versions: str, states: dict[str, SiteState], out: Path,
-                 full: bool = False, stats: Any = None
-                 ) -> tuple[list[_Plan], list[_Plan], Comparison | None]:
-    """The reports to render (new or changed), those already current, and the network
-    figures they print (``stats``: the network's figures, when already computed)."""
-    wording = load_wording(template)
-    if stats is None:
-        stats = network_stats(report, questionnaire, wording)
-    network = comparison_from(stats, wording, template, questionnaire)
-    todo, unchanged = _plan(report.current, questionnaire, versions, states, out, full, network)
-    return todo, unchanged, network
-
-
 def _notify(config: SyncConfig, questionnaire: Questionnaire, responses: list[Response],
             store: StateStore, fresh: set[str]) -> dict[str, Any]:
     """E-mail the sites (``notify:`` section); a mail server failure does not undo the sync."""
@@ -334,7 +235,7 @@ def retire_sites(store: StateStore, current: set[str], out: Path, config: SyncCo
     return len(gone)
 
 
-def _render_and_deliver(config: SyncConfig, options: SyncOptions, todo: list[_Plan],
+def _render_and_deliver(config: SyncConfig, options: SyncOptions, todo: list[ReportPlan],
                         store: StateStore, summary: RunSummary,
                         network: Comparison | None) -> dict[int, Delivered]:
     """Render ``todo`` (in parallel), write each PDF, upload it, commit its state."""

@@ -33,11 +33,11 @@ from impactsheets.notify.senders import (
     SmtpSender,
 )
 from impactsheets.notify.settings import NotifySettings, valid_address
+from impactsheets.plan import plan_reports, site_key
 from impactsheets.questionnaire import Questionnaire
 from impactsheets.report.naming import slugify
 from impactsheets.report.template import load_template
 from impactsheets.state import SiteState, StateStore, fingerprint
-from impactsheets.sync import plan_reports, site_key
 from impactsheets.validation import Response
 
 log = logging.getLogger("impactsheets.notify")
@@ -234,8 +234,8 @@ def run_notify(config: SyncConfig, options: NotifyOptions | None = None) -> Noti
     """
     from impactsheets.pipeline import write_json
     from impactsheets.questionnaire import load_questionnaire
+    from impactsheets.runlock import run_lock
     from impactsheets.sheet import open_sheet
-    from impactsheets.sync import run_lock
     from impactsheets.validation import validate
 
     options = options or NotifyOptions()

@@ -1,0 +1,96 @@
+"""Which reports a run must render: a site is keyed by its identity, never by its row, and its
+report is redone only when what it prints changed (answers, problems, template, network figures).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from impactsheets.answers import Selection
+from impactsheets.network.comparison import Comparison, comparison_from
+from impactsheets.network.stats import network_stats
+from impactsheets.network.wording import load_wording
+from impactsheets.questionnaire import Questionnaire
+from impactsheets.report.naming import site_slugs
+from impactsheets.report.template import Template
+from impactsheets.state import SiteState, fingerprint
+from impactsheets.validation import Response, ValidationReport
+
+
+def site_key(response: Response, questionnaire: Questionnaire) -> str:
+    """The state key of a site: its normalised identity answers; a response lacking some (or
+    of an anonymous form) is keyed by its submission time and its answers — never by its
+    row, which moves when the sheet is sorted (a site keyed by row could inherit another
+    site's Drive file)."""
+    key = questionnaire.site.key_of(response.answers)
+    if key is not None:
+        return "|".join(key)
+    stamp = response.timestamp.isoformat() if response.timestamp is not None else ""
+    return f"submitted:{stamp}|{fingerprint(_answers_json(response))}"
+
+
+def site_keys(responses: list[Response], questionnaire: Questionnaire) -> list[str]:
+    """:func:`site_key` of each response; identical submissions of an anonymous form (same
+    time, same answers: interchangeable) are told apart by their order, ``#2``, ``#3``…"""
+    seen: dict[str, int] = {}
+    keys = []
+    for response in responses:
+        key = site_key(response, questionnaire)
+        seen[key] = seen.get(key, 0) + 1
+        keys.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
+    return keys
+
+
+def _answers_json(response: Response) -> dict[str, Any]:
+    return {qid: ({"values": a.values, "others": a.others} if isinstance(a, Selection) else a)
+            for qid, a in sorted(response.answers.items())}
+
+
+@dataclass
+class ReportPlan:
+    response: Response
+    key: str
+    slug: str
+    fingerprint: str
+    previous: SiteState | None
+
+    @property
+    def pdf_name(self) -> str:
+        return f"reports/{self.slug}.pdf"
+
+
+def _plan(responses: list[Response], questionnaire: Questionnaire, versions: str,
+          state: dict[str, SiteState], out_dir: Path, full: bool,
+          network: Comparison | None = None) -> tuple[list[ReportPlan], list[ReportPlan]]:
+    """Split current responses into (to render, unchanged). A report comparing its site with
+    the network changes when the figures it prints change."""
+    slugs = site_slugs(responses, questionnaire)
+    todo: list[ReportPlan] = []
+    unchanged: list[ReportPlan] = []
+    for response, slug, key in zip(responses, slugs, site_keys(responses, questionnaire),
+                                   strict=True):
+        printed = [(network.phrases["title"], network.lines(response))] \
+            if network else []
+        digest = fingerprint(versions, slug, response.errors, response.timestamp,
+                             _answers_json(response), *printed)
+        plan = ReportPlan(response, key, slug, digest, state.get(key))
+        fresh = (plan.previous is not None and plan.previous.fingerprint == digest
+                 and (out_dir / plan.pdf_name).exists())
+        (unchanged if fresh and not full else todo).append(plan)
+    return todo, unchanged
+
+
+def plan_reports(report: ValidationReport, questionnaire: Questionnaire, template: Template,
+                 versions: str, states: dict[str, SiteState], out: Path,
+                 full: bool = False, stats: Any = None
+                 ) -> tuple[list[ReportPlan], list[ReportPlan], Comparison | None]:
+    """The reports to render (new or changed), those already current, and the network
+    figures they print (``stats``: the network's figures, when already computed)."""
+    wording = load_wording(template)
+    if stats is None:
+        stats = network_stats(report, questionnaire, wording)
+    network = comparison_from(stats, wording, template, questionnaire)
+    todo, unchanged = _plan(report.current, questionnaire, versions, states, out, full, network)
+    return todo, unchanged, network
