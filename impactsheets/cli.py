@@ -407,7 +407,7 @@ def questionnaire_import(form: str, out_file: Path | None, force: bool) -> None:
     (as asked_when) and entry ids come from the form. Exit 3 if OUT exists (without --force)
     or the .json is not a forms.get answer, 5 if the form cannot be read from Google.
     """
-    from impactsheets.questionnaire_import import import_questionnaire
+    from impactsheets.questionnaire.form_import import import_questionnaire
 
     text, count = import_questionnaire(form, out_file, force)
     if out_file is None:

@@ -63,7 +63,7 @@ def test_every_fixture_imports_to_a_definition_that_loads(path: Path, tmp_path: 
 
 
 def test_scale_end_labels_are_kept_as_a_comment() -> None:
-    from impactsheets.questionnaire_import import form_questionnaire
+    from impactsheets.questionnaire.form_import import form_questionnaire
 
     text = form_questionnaire(form("community-garden-en.json"))
     assert "# end labels low: 'Not at all likely', high: 'Extremely likely'" in text

@@ -31,8 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from impactsheets.errors import QuestionnaireError
-from impactsheets.questionnaire import normalize_label
-from impactsheets.questionnaire_init import (
+from impactsheets.questionnaire.draft import (
     TIMESTAMP_HEADERS,
     Draft,
     _choices,
@@ -41,6 +40,7 @@ from impactsheets.questionnaire_init import (
     _unique,
     choice_values,
 )
+from impactsheets.questionnaire.labels import normalize_label
 from impactsheets.report.naming import slugify
 
 EMAIL_HEADERS = ("Adresse e-mail", "Email Address", "Adresse e-mail de contact", "E-mail")
