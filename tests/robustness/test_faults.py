@@ -185,8 +185,9 @@ def snapshot(emu: Emulator, key: str, folder: str, out: Path) -> dict[str, Any]:
     rows = db.execute("SELECT key, slug, fingerprint, pdf, drive_id, link FROM sites"
                       " ORDER BY key").fetchall()
     db.close()
+    # (index.html, the dashboard, shows the run's own date and duration: not compared)
     local = {str(p.relative_to(out)): p.read_bytes().hex() for p in sorted(out.rglob("*"))
-             if p.is_file() and p.suffix in (".pdf", ".csv", ".html")}
+             if p.is_file() and p.suffix in (".pdf", ".csv")}
     text = json.dumps({"sheet": dump, "state": rows, "files": local, "drive": listing},
                       sort_keys=True, default=str)
     for file_id, name in files.items():
