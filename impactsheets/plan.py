@@ -21,14 +21,16 @@ from impactsheets.validation import Response, ValidationReport
 
 def site_key(response: Response, questionnaire: Questionnaire) -> str:
     """The state key of a site: its normalised identity answers; a response lacking some (or
-    of an anonymous form) is keyed by its submission time and its answers — never by its
+    of an anonymous form) is keyed by its submission time (its answers when it has none) —
+    never by its
     row, which moves when the sheet is sorted (a site keyed by row could inherit another
     site's Drive file)."""
     key = questionnaire.site.key_of(response.answers)
     if key is not None:
         return "|".join(key)
-    stamp = response.timestamp.isoformat() if response.timestamp is not None else ""
-    return f"submitted:{stamp}|{fingerprint(_answers_json(response))}"
+    if response.timestamp is not None:  # stays the same when a coordinator edits an answer
+        return f"submitted:{response.timestamp.isoformat()}"
+    return f"answers:{fingerprint(_answers_json(response))}"
 
 
 def site_keys(responses: list[Response], questionnaire: Questionnaire) -> list[str]:
