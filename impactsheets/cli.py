@@ -204,14 +204,15 @@ def demo(out_dir: Path, smtp: str | None, as_json: bool) -> None:
     print_problems(result.report, limit=0)
     for path in result.files:
         click.echo(f"wrote {path}", err=True)
-    if result.reports:
-        click.echo(f"wrote {len(result.reports)} reports in {out_dir / 'reports'}", err=True)
+    failed = report_outcome(result.reports, out_dir, open_hint=False)
     if mail is not None:
         click.echo(f"e-mails: {mail['error']}" if "error" in mail else
                    f"e-mails: {mail['sent']} sent to {smtp}, {mail['not_sent']} not sent "
                    "(no valid address)", err=True)
         opens(out_dir / "sync" / "summary.json", "what each site was sent (\"notify\")")
     opens(out_dir / "index.html", "the dashboard: every site, its problems, its report")
+    if failed:
+        sys.exit(EXIT_REPORTS_FAILED)
     if mail is not None and ("error" in mail or mail.get("failed")):
         sys.exit(EXIT_MAIL)
 
@@ -241,18 +242,23 @@ def render(source: str, out_dir: Path, sites: tuple[str, ...], template: str,
     if as_json:
         emit_json([{"row": r.row, "site": r.site, "path": str(r.path) if r.path else None,
                     "provisional": r.provisional, "error": r.error} for r in results])
+    if report_outcome(results, out_dir):
+        sys.exit(EXIT_REPORTS_FAILED)
+
+
+def report_outcome(results: list[Any], out_dir: Path, open_hint: bool = True) -> bool:
+    """Say on stderr which reports failed and how many were written; True if some failed."""
     for r in results:
         if r.error:
             click.echo(f"failed: {r.site} (row {r.row}): {r.error}", err=True)
     done = [r for r in results if r.path]
     click.echo(f"wrote {len(done)} report{'s' if len(done) != 1 else ''} in {out_dir / 'reports'}"
                f" ({sum(r.provisional for r in done)} provisional)", err=True)
-    if len(done) == 1 and done[0].path is not None:
+    if open_hint and len(done) == 1 and done[0].path is not None:
         opens(done[0].path, f"the report of {done[0].site}")
-    elif done:
+    elif open_hint and done:
         opens(out_dir / "reports", "one PDF per site")
-    if any(r.error for r in results):
-        sys.exit(EXIT_REPORTS_FAILED)
+    return any(r.error for r in results)
 
 
 def opens(path: Path | str, what: str) -> None:

@@ -110,3 +110,23 @@ def test_demo_json_output(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert data["summary"]["responses"] == 14
     assert str(tmp_path / "responses-annotated.xlsx") in data["files"]
+
+
+def test_demo_says_which_reports_failed_and_exits_6(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report that cannot be drawn is named, not counted as written."""
+    import impactsheets.report as report
+
+    real = report.render_site
+
+    def failing(response, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if response.site == "Arsenal":
+            raise RuntimeError("drawing failed")
+        return real(response, *args, **kwargs)
+
+    monkeypatch.setattr(report, "render_site", failing)
+    result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path)])
+    assert result.exit_code == 6, result.output
+    assert "failed: Arsenal (row 6): " in result.stderr
+    assert f"wrote 12 reports in {tmp_path / 'reports'} (4 provisional)\n" in result.stderr
+    assert not (tmp_path / "reports" / "arsenal.pdf").exists()
