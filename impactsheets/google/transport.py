@@ -157,8 +157,9 @@ def _json_broken(resp: requests.Response) -> bool:
     """An answer that should be JSON and is not: truncated, or a proxy's or a captive
     portal's HTML page answered with 200 instead of Google's JSON."""
     ctype = resp.headers.get("Content-Type", "")
-    if not resp.content or ctype.startswith("application/pdf"):
-        return False
+    media = "alt=media" in (resp.request.url or "") if resp.request is not None else False
+    if not resp.content or media or ctype.startswith("application/pdf"):
+        return False  # a file's own bytes (a Drive download) are not JSON
     try:
         json.loads(resp.content)
     except ValueError:
