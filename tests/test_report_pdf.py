@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 
 from conftest import pdf_text
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 from report_lint import lint
@@ -214,6 +214,7 @@ _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
 @given(name=_text.filter(str.strip), publics=_publics, others=st.lists(_text, max_size=2),
        n=st.integers(0, 10000), comment=_text, level=st.integers(1, 5),
        equality=st.sampled_from(["plus", "autant", "moins"]))
+@example(name="0", publics=[], others=[], n=0, comment="A'\x1b¹", level=1, equality="plus")
 def test_random_valid_answers_always_render(name, publics, others, n, comment,
                                             level, equality):
     response = site(site_nom=name, lien_social_publics=Selection(tuple(publics)),

@@ -107,11 +107,13 @@ def keywords(text: Any) -> tuple[str, ...]:
 
     >>> keywords("numérique, Makers ;  #solidarité, , numérique")
     ('#numérique', '#makers', '#solidarité')
+    >>> keywords("l'a" + chr(27) + "ccès")  # control characters go before apostrophes are set
+    ('#l’accès',)
     """
     if not isinstance(text, str):
         return ()
     seen: dict[str, str] = {}
-    for word in _KEYWORD_SPLIT.split(text):
+    for word in _KEYWORD_SPLIT.split(french.printable(text)):
         word = " ".join(word.split()).strip(" .")
         if word and not french.is_filler(word):
             seen.setdefault(word.casefold(), french.apostrophes("#" + word.lower()))
