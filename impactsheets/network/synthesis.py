@@ -46,7 +46,7 @@ from impactsheets.network.stats import ChoiceStats, NetworkStats, ScaleStats, ne
 from impactsheets.network.wording import Wording, decimal, load_wording, percent
 from impactsheets.questionnaire import Questionnaire
 from impactsheets.report import french
-from impactsheets.report.pdf import register_fonts, safe_text
+from impactsheets.report.pdf import numbered_canvas, register_fonts, safe_text
 from impactsheets.report.phrases import french_date
 from impactsheets.report.template import Template, load_template
 from impactsheets.validation import ValidationReport
@@ -290,34 +290,15 @@ class Synthesis:
 
 
 def _canvas(look: _Look, wording: Wording, title: str) -> type[Canvas]:
-    """A canvas that writes "Page n / N" footers once the page count is known."""
+    """Title and "Page n / N" in every footer, once the page count is known."""
 
-    class FooterCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
+    def footer(_canvas: Canvas, number: int, total: int) -> tuple[str, str]:
+        return (safe_text(title, look.covered),
+                safe_text(wording.text("synthesis", "page", page=number, pages=total),
+                          look.covered))
 
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            for number, state in enumerate(self._pages, start=1):
-                self.__dict__.update(state)
-                margins = look.style.margins_mm
-                left, right = margins[3] * mm, self._pagesize[0] - margins[1] * mm
-                y = margins[2] * mm * 0.45
-                self.setStrokeColor(look.c["rule"])
-                self.line(left, y + 11, right, y + 11)
-                self.setFont(look.family, 8.5)
-                self.setFillColor(look.c["muted"])
-                self.drawString(left, y, safe_text(title, look.covered))
-                self.drawRightString(right, y, safe_text(wording.text(
-                    "synthesis", "page", page=number, pages=len(self._pages)), look.covered))
-                Canvas.showPage(self)
-            Canvas.save(self)
-
-    return FooterCanvas
+    return numbered_canvas(look.style.margins_mm, look.family, look.c["rule"], look.c["muted"],
+                           footer)
 
 
 def synthesis_pdf(report: ValidationReport, questionnaire: Questionnaire,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -269,8 +270,11 @@ def _story(model: ReportModel, style: Style, s: _Styles, width: float) -> list[F
     return story
 
 
-def _canvas_class(model: ReportModel, style: Style, s: _Styles) -> type[Canvas]:
-    """A canvas that draws every footer at the end, when the page count is known."""
+def numbered_canvas(margins_mm: tuple[float, ...], family: str, rule: Any, muted: Any,
+                    footer: Callable[[Canvas, int, int], tuple[str, str]],
+                    extra: Callable[[Canvas, float, float], None] | None = None) -> type[Canvas]:
+    """A canvas that draws every footer at the end, when the page count is known: a rule, then
+    ``footer(canvas, page, pages)``'s left and right texts (``extra`` may draw more below)."""
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -285,28 +289,37 @@ def _canvas_class(model: ReportModel, style: Style, s: _Styles) -> type[Canvas]:
             total = len(self._pages)
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
-                self._footer(number, total)
+                left, right = margins_mm[3] * mm, self._pagesize[0] - margins_mm[1] * mm
+                y = margins_mm[2] * mm * 0.45
+                self.setStrokeColor(rule)
+                self.line(left, y + 11, right, y + 11)
+                self.setFont(family, 8.5)
+                self.setFillColor(muted)
+                left_text, right_text = footer(self, number, total)
+                self.drawString(left, y, left_text)
+                self.drawRightString(right, y, right_text)
+                if extra is not None:
+                    extra(self, left, y)
                 Canvas.showPage(self)
             Canvas.save(self)
 
-        def _footer(self, number: int, total: int) -> None:
-            width = self._pagesize[0]
-            left, right = style.margins_mm[3] * mm, width - style.margins_mm[1] * mm
-            y = style.margins_mm[2] * mm * 0.45
-            self.setStrokeColor(s.colors["rule"])
-            self.line(left, y + 11, right, y + 11)
-            self.setFont(s.family, 8.5)
-            self.setFillColor(s.colors["muted"])
-            self.drawString(left, y, s.text(model.title))
-            page = model.labels["page"].replace("{page}", str(number)).replace("{pages}",
-                                                                              str(total))
-            self.drawRightString(right, y, s.text(page))
-            if model.provisional:
-                self.setFont(f"{s.family}-bold", 8.5)
-                self.setFillColor(s.colors["accent"])
-                self.drawString(left, y - 11, s.text(model.provisional))
-
     return NumberedCanvas
+
+
+def _canvas_class(model: ReportModel, style: Style, s: _Styles) -> type[Canvas]:
+    """The report's canvas: title and "Page n / N" in the footer, the provisional mark below."""
+
+    def footer(_canvas: Canvas, number: int, total: int) -> tuple[str, str]:
+        page = model.labels["page"].replace("{page}", str(number)).replace("{pages}", str(total))
+        return s.text(model.title), s.text(page)
+
+    def provisional(canvas: Canvas, left: float, y: float) -> None:
+        canvas.setFont(f"{s.family}-bold", 8.5)
+        canvas.setFillColor(s.colors["accent"])
+        canvas.drawString(left, y - 11, s.text(model.provisional or ""))
+
+    return numbered_canvas(style.margins_mm, s.family, s.colors["rule"], s.colors["muted"],
+                           footer, provisional if model.provisional else None)
 
 
 def to_pdf(model: ReportModel, template: Template) -> bytes:
