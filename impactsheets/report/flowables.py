@@ -23,9 +23,41 @@ from reportlab.platypus import Flowable, Paragraph
 
 class BalancedParagraph(Paragraph):
     """A paragraph wrapped in the narrowest width that keeps its number of lines, so its last
-    line is not a lone word."""
+    line is not a lone word; when a long last word still stands alone, the line before gives
+    it its own last word (an explicit break).
+
+    >>> from reportlab.lib.styles import ParagraphStyle
+    >>> style = ParagraphStyle("t", fontName="Helvetica-Bold", fontSize=21, leading=25)
+    >>> p = BalancedParagraph("Effets sociaux et urbains d’A000000000000", style)
+    >>> _ = p.wrap(300, 500)
+    >>> [line.wordCount for line in p.blPara.lines]  # 'Effets sociaux et', 'urbains d’A0…'
+    [3, 2]
+    """
+
+    def __init__(self, text: str, style: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(text, style, *args, **kwargs)
+        self._text = text
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        width, height = self._balanced(available_width, available_height)
+        words = self._text.split(" ")
+        if self._last_line_words() == 1 and len(self.blPara.lines) >= 2 and len(words) >= 3:
+            lines = len(self.blPara.lines)
+            original = self._text
+            self.__init__(" ".join(words[:-2]) + "<br/>" + " ".join(words[-2:]), self.style)
+            width, height = super().wrap(available_width, available_height)
+            if len(self.blPara.lines) == lines and self._last_line_words() > 1:
+                return width, height
+            self.__init__(original, self.style)
+            width, height = self._balanced(available_width, available_height)
+        return width, height
+
+    def _last_line_words(self) -> int:
+        lines = getattr(self.blPara, "lines", ())
+        last = lines[-1] if lines else ()
+        return len(last[1]) if isinstance(last, tuple) else getattr(last, "wordCount", 0)
+
+    def _balanced(self, available_width: float, available_height: float) -> tuple[float, float]:
         width, height = super().wrap(available_width, available_height)
         lines = len(getattr(self.blPara, "lines", ()))
         if lines < 2:
