@@ -44,13 +44,17 @@ class BalancedParagraph(Paragraph):
         if self._last_line_words() == 1 and len(self.blPara.lines) >= 2 and len(words) >= 3:
             lines = len(self.blPara.lines)
             original = self._text
-            self.__init__(" ".join(words[:-2]) + "<br/>" + " ".join(words[-2:]), self.style)
+            self._reset(" ".join(words[:-2]) + "<br/>" + " ".join(words[-2:]))
             width, height = super().wrap(available_width, available_height)
             if len(self.blPara.lines) == lines and self._last_line_words() > 1:
                 return width, height
-            self.__init__(original, self.style)
+            self._reset(original)
             width, height = self._balanced(available_width, available_height)
         return width, height
+
+    def _reset(self, text: str) -> None:
+        Paragraph.__init__(self, text, self.style)
+        self._text = text
 
     def _last_line_words(self) -> int:
         lines = getattr(self.blPara, "lines", ())
