@@ -96,8 +96,11 @@ def test_a_real_export_from_init_to_sync_without_hand_edits(export: Export,
     with sheet.open(encoding="utf-8", newline="") as src:
         rows = list(csv.DictReader(src))
     for number, row in enumerate(rows, start=1):  # anonymous forms: "Réponse N", row order
-        text = squash(pdf_text(out / "reports" / f"reponse-{number}.pdf"))
-        assert f"RéponsesdeRéponse{number}" in text
+        raw = pdf_text(out / "reports" / f"reponse-{number}.pdf")
+        title = raw.splitlines()[0]  # "Réponse 3 du 10 janvier 2024" (no date: a "Test" row)
+        assert re.fullmatch(rf"Réponse {number}( du \d+(er)? [a-zéû]+ \d{{4}})?", title), title
+        assert "Réponses de" not in raw
+        text = squash(raw)
         for column in export.shown:
             if row[column].strip():
                 assert squash(answer_snippet(row[column])) in text, (number, column)

@@ -59,3 +59,20 @@ def test_a_sync_with_a_drafted_questionnaire(tmp_path: Path) -> None:
     assert (summary["responses"], summary["superseded"], summary["rendered"]) == (4, 1, 3)
     assert summary["errors"] == 0
     assert "Red Sails" in pdf_text(tmp_path / "out" / "reports" / "red-sails.pdf")
+
+
+def test_an_anonymous_respondent_is_titled_by_its_number_and_date(tmp_path: Path) -> None:
+    sheet = tmp_path / "avis.csv"
+    sheet.write_text("Horodateur,Votre avis ?\n01/10/2019 10:00:00,Très bien\n"
+                     "13/10/2019 11:00:00,Bien\n,Sans date\n", encoding="utf-8")
+    draft, out = tmp_path / "q.yaml", tmp_path / "out"
+    assert CliRunner().invoke(main, ["questionnaire", "init", str(sheet), "--out",
+                                     str(draft)]).exit_code == 0
+    result = CliRunner().invoke(main, ["render", str(sheet), "--questionnaire", str(draft),
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    first = pdf_text(out / "reports" / "reponse-1.pdf").splitlines()
+    assert first[:2] == ["Réponse 1 du 1er octobre 2019",
+                         "Questionnaire « avis » rempli le 1er octobre 2019"]
+    assert pdf_text(out / "reports" / "reponse-3.pdf").splitlines()[0] == "Réponse 3"
+    assert "Réponses de" not in pdf_text(out / "reports" / "reponse-2.pdf")

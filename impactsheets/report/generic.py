@@ -76,7 +76,8 @@ def compose_generic(response: Response, questionnaire: Questionnaire,
                "errors": french.count_noun(response.errors, "réponse", "réponses"),
                "town": site_block.answer(answers, "town"),
                "postal_code": site_block.answer(answers, "postal_code"),
-               "title": questionnaire.title or questionnaire.id}
+               "title": questionnaire.title or questionnaire.id,
+               "number": str(response.row - 1)}
 
     def label(key: str) -> str:
         return fill(template.labels[key], lambda n, _: context.get(n, "")) or ""
@@ -98,7 +99,11 @@ def compose_generic(response: Response, questionnaire: Questionnaire,
     provisional = french.typography(label("provisional")) if response.errors else None
     identity = tuple(french.typography(i.strip()) for i in (label("identity"), label("answered"))
                      if i.strip())
+    # An anonymous respondent is no one to have "Réponses de": "Réponse 4 du 1er octobre 2019"
+    unnamed = site_block.anonymous and not site_block.answer(answers, "name")
+    title = label("title_anonymous") if unnamed and "title_anonymous" in template.labels \
+        else label("title")
     return ReportModel(
-        title=french.typography(label("title") or site), site=site, identity=identity,
+        title=french.typography(title or site), site=site, identity=identity,
         parts=tuple(parts), keywords=keywords(answers.get(site_block.keywords or "")),
         provisional=provisional, labels=template.labels)
