@@ -13,7 +13,7 @@ from test_demo import EXPECTED_MARKS
 
 from impactsheets.emulator import Emulator
 from impactsheets.errors import SheetChangedError
-from impactsheets.feedback import COLOURS, NOTE_MARK, planner, problem_rows, problems_title
+from impactsheets.feedback import COLOURS, NOTE_MARK, problem_rows, problems_title, sheet_requests
 from impactsheets.feedback.planner import split_note
 from impactsheets.google import sheets as google_sheets
 from impactsheets.google.grid import api_colour
@@ -242,7 +242,7 @@ def test_split_batches_give_the_same_sheet(google_example: str, emulator_env: Em
     emulator_env.reset()
     emulator_env.load_xlsx(feedback_example(), google_example)
     monkeypatch.setattr(google_sheets, "MAX_BODY", 4_000)
-    monkeypatch.setattr(planner, "CHUNK", 1_000)
+    monkeypatch.setattr(sheet_requests, "CHUNK", 1_000)
     sheet = sync_once(google_example)
     assert sheet.api_requests() > 3
     assert cells(emulator_env, google_example) == single

@@ -47,27 +47,29 @@ keeps it: it only gets our note.
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
-from impactsheets.errors import SheetChangedError
 from impactsheets.feedback import (
     COLOURS,
-    NOTE_LIMIT,
-    NOTE_MARK,
     PROBLEMS_SHEET_HEADERS,
-    CellMark,
     ToolColumns,
-    cell_marks,
     problem_rows,
     problems_title,
     status_by_row,
     status_severity,
 )
+from impactsheets.feedback.cell_notes import mark_requests, split_note, written_marks
+from impactsheets.feedback.sheet_requests import (
+    COLOUR_FIELD,
+    WRAP_FIELDS,
+    WRAPPED,
+    column_mark,
+    text_cell,
+    update_rows,
+)
+from impactsheets.feedback.snapshot import SheetSnapshot, check_unchanged
 from impactsheets.google.grid import (
-    COLUMN_MARK,
     PROBLEMS_MARK,
     Grid,
     api_colour,
@@ -75,133 +77,13 @@ from impactsheets.google.grid import (
     effective_cell,
     hex_colour,
 )
-from impactsheets.sources import Cell, Table, header_row_of
+from impactsheets.sources import Table, header_row_of
 from impactsheets.validation import ValidationReport
 
 __all__ = ["SheetSnapshot", "check_unchanged", "column_mark", "plan_write_back", "split_note",
            "written_marks"]
 
-CHUNK = 400_000  # bytes of cell data per updateCells request
-COLOUR_FIELD = "userEnteredFormat.backgroundColor"
-WRAPPED = {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}
-WRAP_FIELDS = "userEnteredFormat.wrapStrategy,userEnteredFormat.verticalAlignment"
 MESSAGE_PIXELS = 520  # width of the problems worksheet's message column
-OUR_COLOURS = frozenset(COLOURS.values())
-_SEP = "\n\n"
-
-
-#: What we wrote on one cell: (our fill or None, our note part or None).
-Written = tuple[str | None, str | None]
-
-
-@dataclass
-class SheetSnapshot:
-    """What the planner needs to know about the sheet.
-
-    ``table``: the rows read and validated (physical row numbers, headers);
-    ``answers``: the answers worksheet as it is now (values, notes, colours);
-    ``problems``: our problems worksheet of these answers (by its mark), None when absent;
-    ``taken_ids``, ``taken_titles``: sheet ids and titles in use (a new worksheet avoids them);
-    ``columns``: the titles of the columns we add;
-    ``written``: (row, column) -> the (fill, note) we recorded writing there on the last run.
-    """
-
-    table: Table
-    answers: Grid
-    problems: Grid | None = None
-    taken_ids: set[int] = field(default_factory=set)
-    taken_titles: set[str] = field(default_factory=set)
-    columns: ToolColumns = field(default_factory=ToolColumns)
-    written: dict[tuple[int, int], Written] = field(default_factory=dict)
-
-
-def split_note(note: str) -> tuple[str, str]:
-    """(coordinator's part, our part) of a note.
-
-    >>> split_note("à rappeler\\n\\nimpactsheets : Adresse invalide.")
-    ('à rappeler', 'impactsheets : Adresse invalide.')
-    """
-    if note.startswith(NOTE_MARK):
-        return "", note
-    theirs, sep, ours = note.partition(_SEP + NOTE_MARK)
-    return (theirs, NOTE_MARK + ours) if sep else (note, "")
-
-
-def merge_note(theirs: str, ours: str) -> str:
-    """The note to show: theirs, a blank line, ours (theirs is never cut)."""
-    if not ours or len(theirs) + len(_SEP) >= NOTE_LIMIT:
-        return theirs
-    return (theirs + _SEP + ours if theirs else ours)[:NOTE_LIMIT]
-
-
-def _same(read: Cell, now: dict[str, Any]) -> bool:
-    if "errorValue" in (now.get("effectiveValue") or {}):
-        return True  # rendered differently by values.get; a formula error is not an identity
-    return read == effective_cell(now)
-
-
-def check_unchanged(table: Table, grid: Grid) -> None:
-    """Raise :class:`SheetChangedError` unless the header and every row read are the same.
-
-    Rows added after the last row read (new form submissions) are allowed; our own columns
-    are not compared (they are about to be rewritten).
-    """
-    def changed(what: str) -> SheetChangedError:
-        return SheetChangedError(f"the sheet changed during the sync ({what}); nothing was "
-                                 "written; the next run will retry")
-
-    tool = {c - 1 for c in grid.marks.values()}  # ours, by their mark: about to be rewritten
-    top = header_row_of(table)
-    for c, header in enumerate(table.headers):
-        if c not in tool and grid.text(top, c + 1).strip() != header:
-            raise changed(f"header of column {c + 1} is now {grid.text(top, c + 1)!r}")
-    for row in table.rows:
-        width = max(len(row.cells), len(grid.rows[row.number - 1]) if row.number <= len(grid.rows)
-                    else 0)
-        for c in range(width):
-            if c not in tool and not _same(row.cell(c), grid.cell(row.number, c + 1)):
-                raise changed(f"row {row.number} moved or was edited")
-
-
-def _text_cell(value: Any, bold: bool = False) -> dict[str, Any]:
-    cell: dict[str, Any] = {}
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        cell["userEnteredValue"] = {"numberValue": value}
-    elif value not in (None, ""):
-        cell["userEnteredValue"] = {"stringValue": str(value)}
-    if bold:
-        cell["userEnteredFormat"] = {"textFormat": {"bold": True}}
-    return cell
-
-
-def _chunk() -> int:
-    return CHUNK  # read at call time (tests lower it)
-
-
-def _update_rows(sheet_id: int, row0: int, col0: int, rows: list[list[dict[str, Any]]],
-                 width: int, fields: str) -> Iterator[dict[str, Any]]:
-    """updateCells over a rectangle (0-based start), cut into pieces of about CHUNK bytes."""
-    start = 0
-    while start < len(rows):
-        end, size = start, 0
-        while end < len(rows) and (end == start or size < _chunk()):
-            size += len(json.dumps(rows[end], ensure_ascii=False))
-            end += 1
-        yield {"updateCells": {
-            "range": {"sheetId": sheet_id, "startRowIndex": row0 + start,
-                      "endRowIndex": row0 + end, "startColumnIndex": col0,
-                      "endColumnIndex": col0 + width},
-            "rows": [{"values": r} for r in rows[start:end]], "fields": fields}}
-        start = end
-
-
-def column_mark(sheet_id: int, column: int, key: str) -> dict[str, Any]:
-    """The request marking 1-based ``column`` as our ``key`` column (developer metadata on the
-    column: it follows the column when it is moved or renamed)."""
-    return {"createDeveloperMetadata": {"developerMetadata": {
-        "metadataKey": COLUMN_MARK + key, "visibility": "DOCUMENT",
-        "location": {"dimensionRange": {"sheetId": sheet_id, "dimension": "COLUMNS",
-                                        "startIndex": column - 1, "endIndex": column}}}}}
 
 
 def _tool_columns(table: Table, grid: Grid, links: dict[int, str], titles: ToolColumns
@@ -216,9 +98,9 @@ def _tool_columns(table: Table, grid: Grid, links: dict[int, str], titles: ToolC
     for key in wanted:
         if key not in columns:
             columns[key], next_free = next_free, next_free + 1
-            requests += _update_rows(grid.info.sheet_id, top - 1, columns[key] - 1,
-                                     [[_text_cell(titles.title(key), bold=True)]], 1,
-                                     "userEnteredValue,userEnteredFormat.textFormat.bold")
+            requests += update_rows(grid.info.sheet_id, top - 1, columns[key] - 1,
+                                    [[text_cell(titles.title(key), bold=True)]], 1,
+                                    "userEnteredValue,userEnteredFormat.textFormat.bold")
             requests.append(column_mark(grid.info.sheet_id, columns[key], key))
     if next_free - 1 > grid.info.columns:
         requests.insert(0, {"appendDimension": {"sheetId": grid.info.sheet_id, "dimension":
@@ -253,97 +135,16 @@ def _tool_values(table: Table, grid: Grid, report: ValidationReport, links: dict
         if rows:
             span = [desired[key].get(r, grid.text(r, column)) for r in range(rows[0], rows[-1] + 1)]
             if key == "status":
-                cells = [[{**_text_cell(text), **({"userEnteredFormat": {"backgroundColor":
+                cells = [[{**text_cell(text), **({"userEnteredFormat": {"backgroundColor":
                           api_colour(hue)}} if (hue := colour(key, text)) else {})}]
                          for text in span]
                 fields = f"userEnteredValue,{COLOUR_FIELD}"
             elif key == "problems":  # one problem a line: the cells wrap
-                cells = [[{**_text_cell(text), "userEnteredFormat": WRAPPED}] for text in span]
+                cells = [[{**text_cell(text), "userEnteredFormat": WRAPPED}] for text in span]
                 fields = f"userEnteredValue,{WRAP_FIELDS}"
             else:
-                cells, fields = [[_text_cell(text)] for text in span], "userEnteredValue"
-            yield from _update_rows(grid.info.sheet_id, rows[0] - 1, column - 1, cells, 1, fields)
-
-
-def _cell_wanted(cell: dict[str, Any], mark: CellMark | None, recorded: Written | None
-                 ) -> tuple[str, str | None, Written]:
-    """(note, colour) the cell should show, and what of it is ours, for one answer cell.
-
-    A fill is ours only while it is exactly the one we recorded writing there (or, for a
-    mark that moved with its row, one of our colours next to our note); a coordinator's
-    colour, even one of our palette, stays. Our note part is the text we recorded (else the
-    part from :data:`NOTE_MARK` on); text a coordinator typed around it is kept.
-    """
-    note, colour = str(cell.get("note", "")), hex_colour(cell)
-    fill, ours_note = recorded if recorded is not None else (None, None)
-    if ours_note and ours_note in note:
-        before, _, after = note.partition(ours_note)
-        theirs = "\n".join(part.strip("\n") for part in (before, after) if part.strip())
-        has_ours = True
-    else:
-        theirs, found = split_note(note)
-        has_ours = bool(found)
-    ours_colour = colour is not None and (colour == fill if recorded is not None
-                                          else has_ours and colour in OUR_COLOURS)
-    want_note = merge_note(theirs, mark.note if mark else "")
-    want_colour: str | None
-    if mark:
-        want_colour = COLOURS[mark.severity] if colour is None or ours_colour else colour
-        written: Written = (want_colour if want_colour == COLOURS[mark.severity]
-                            and (colour is None or ours_colour) else None, mark.note)
-    else:
-        want_colour, written = (None if ours_colour else colour), (None, None)
-    return want_note, want_colour, written
-
-
-def _mark_positions(snapshot: SheetSnapshot, marks: dict[tuple[int, int], CellMark],
-                    columns: dict[str, int]) -> list[tuple[int, int]]:
-    grid = snapshot.answers
-    positions = set(marks) | set(snapshot.written) | {
-        (r + 1, c + 1) for r, cells in enumerate(grid.rows) for c, cell in enumerate(cells)
-        if "note" in cell or "userEnteredFormat" in cell}
-    return sorted(p for p in positions if p[1] not in columns.values())
-
-
-def written_marks(snapshot: SheetSnapshot, report: ValidationReport
-                  ) -> dict[tuple[int, int], Written]:
-    """What the write-back planned for ``snapshot`` leaves of ours on the answer cells: the
-    record to keep (state store) so that the next run removes only exactly that."""
-    marks = cell_marks(report.problems)
-    columns = set(snapshot.answers.marks.values())
-    out = {}
-    for position in marks:
-        if position[1] not in columns:
-            cell = snapshot.answers.cell(*position)
-            out[position] = _cell_wanted(cell, marks[position],
-                                         snapshot.written.get(position))[2]
-    return out
-
-
-def _marks(snapshot: SheetSnapshot, report: ValidationReport, columns: dict[str, int]
-           ) -> Iterator[dict[str, Any]]:
-    """Colour and note changes of answer cells, one small updateCells per changed cell."""
-    grid = snapshot.answers
-    marks = cell_marks(report.problems)
-    for row, col in _mark_positions(snapshot, marks, columns):
-        cell = grid.cell(row, col)
-        note, colour = str(cell.get("note", "")), hex_colour(cell)
-        want_note, want_colour, _ = _cell_wanted(cell, marks.get((row, col)),
-                                                 snapshot.written.get((row, col)))
-        fields: list[str] = []
-        data: dict[str, Any] = {}
-        if want_note != note:
-            fields.append("note")
-            data.update({"note": want_note} if want_note else {})
-        if want_colour != colour:
-            fields.append(COLOUR_FIELD)
-            data.update({"userEnteredFormat": {"backgroundColor": api_colour(want_colour)}}
-                        if want_colour else {})
-        if fields:
-            yield {"updateCells": {
-                "start": {"sheetId": grid.info.sheet_id, "rowIndex": row - 1,
-                          "columnIndex": col - 1},
-                "rows": [{"values": [data]}], "fields": ",".join(fields)}}
+                cells, fields = [[text_cell(text)] for text in span], "userEnteredValue"
+            yield from update_rows(grid.info.sheet_id, rows[0] - 1, column - 1, cells, 1, fields)
 
 
 def _problems_sheet(report: ValidationReport, snapshot: SheetSnapshot
@@ -378,11 +179,11 @@ def _problems_sheet(report: ValidationReport, snapshot: SheetSnapshot
             "properties": {"sheetId": sheet_id, "gridProperties": grid},
             "fields": "gridProperties.rowCount,gridProperties.columnCount,"
                       "gridProperties.frozenRowCount"}}
-    cells = [[_text_cell(v, bold=i == 0) for v in row] for i, row in enumerate(wanted)]
+    cells = [[text_cell(v, bold=i == 0) for v in row] for i, row in enumerate(wanted)]
     cells += [[]] * (rows - len(cells))
     width = len(PROBLEMS_SHEET_HEADERS)
-    yield from _update_rows(sheet_id, 0, 0, cells, width,
-                            "userEnteredValue,userEnteredFormat.textFormat.bold")
+    yield from update_rows(sheet_id, 0, 0, cells, width,
+                           "userEnteredValue,userEnteredFormat.textFormat.bold")
     whole = {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": rows,
              "startColumnIndex": 0, "endColumnIndex": width}
     yield {"repeatCell": {"range": {**whole, "startRowIndex": 1},
@@ -403,6 +204,6 @@ def plan_write_back(snapshot: SheetSnapshot, report: ValidationReport, links: di
     table, grid = snapshot.table, snapshot.answers
     requests, columns = _tool_columns(table, grid, links, snapshot.columns)
     requests += _tool_values(table, grid, report, links, columns)
-    requests += _marks(snapshot, report, columns)
+    requests += mark_requests(snapshot, report, columns)
     requests += _problems_sheet(report, snapshot)
     return requests
