@@ -62,6 +62,13 @@ BROKEN = [
     ("duplicate-header", lambda t: t.replace('header: "Commune"', 'header: "nom  du LIEU"'),
      lambda t: line_of(t, "- id: site_commune"),
      "duplicate header 'nom  du LIEU': already used by question 'site_nom'"),
+    ("labels-not-scale", lambda t: t.replace("    label: \"Commune\"\n",
+                                             "    label: \"Commune\"\n    labels: {low: a}\n"),
+     lambda t: line_of(t, "labels: {low: a}"),
+     "question 'site_commune': only a scale takes end 'labels'"),
+    ("labels-unknown-end", lambda t: t.replace("type: scale\n",
+                                               "type: scale\n    labels: {middle: a}\n", 1),
+     lambda t: line_of(t, "middle: a"), "unknown key 'middle' in labels of question"),
 ]
 
 

@@ -3,12 +3,14 @@ over the emulator through the real google-auth/HTTP path) to a questionnaire def
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from test_report_generic import pdf_text
 
 from impactsheets.cli import main
 from impactsheets.emulator import Emulator
@@ -62,11 +64,25 @@ def test_every_fixture_imports_to_a_definition_that_loads(path: Path, tmp_path: 
     assert [p.title for p in q.parts] == sections
 
 
-def test_scale_end_labels_are_kept_as_a_comment() -> None:
-    from impactsheets.questionnaire.form_import import form_questionnaire
-
-    text = form_questionnaire(form("community-garden-en.json"))
-    assert "# end labels low: 'Not at all likely', high: 'Extremely likely'" in text
+def test_scale_end_labels_are_data_shown_beside_the_dots(tmp_path: Path) -> None:
+    out = imported(tmp_path, str(FORMS / "community-garden-en.json"))
+    assert '    labels: {low: "Not at all likely", high: "Extremely likely"}' in out.read_text(
+        encoding="utf-8")
+    q = load_questionnaire(out)
+    scale = next(qu for qu in q.questions if qu.type == "scale")
+    assert (scale.low_label, scale.high_label) == ("Not at all likely", "Extremely likely")
+    sheet = tmp_path / "garden.csv"
+    answers = {"Did you visit the garden this season?": "Yes", scale.header: "8"}
+    with sheet.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["Timestamp", *(qu.header for qu in q.questions)],
+                                 ["9/14/2026 10:00:00", *(answers.get(qu.header, "")
+                                                          for qu in q.questions)]])
+    result = CliRunner().invoke(main, ["render", str(sheet), "--questionnaire", str(out),
+                                       "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    (pdf,) = (tmp_path / "out" / "reports").glob("*.pdf")
+    text = pdf_text(pdf)
+    assert "Not at all likely •••••••••·· Extremely likely (8 sur 10)" in text
 
 
 def test_kinds_bounds_grids_and_navigation(tmp_path: Path) -> None:

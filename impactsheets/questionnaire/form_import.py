@@ -3,7 +3,8 @@
 ``impactsheets questionnaire import FORM_URL|FORM_ID|forms-get.json`` writes it: one question
 per form question (one per grid row, the rows sharing the grid's option list), headers as
 Google writes them in the response sheet (the item title, ``Title [Row]`` for a grid row),
-types from the question kinds, options in the form's order, "other", required, scale bounds,
+types from the question kinds, options in the form's order, "other", required, scale bounds
+and end labels,
 sections as report ``parts`` and title items as ``topics``, the sections' navigation as
 ``asked_when`` where one answer decides it, descriptions, and each question's ``entry_id``
 (the ``entry.N`` of prefilled links: the question id read as hexadecimal).
@@ -60,6 +61,7 @@ class Imported(Draft):
     section: int = 0
     notes: list[str] = field(default_factory=list)
     asked_when: tuple[str, list[str]] | None = None  # (question id, choice values)
+    ends: tuple[str, str] = ("", "")  # a scale's end labels (low, high)
 
 
 @dataclass
@@ -163,10 +165,8 @@ def _question(title: str, question: dict[str, Any], ids: set[str]) -> Imported:
     elif "scaleQuestion" in question:
         scale = question["scaleQuestion"]
         q.type, q.low, q.high = "scale", float(scale.get("low", 0)), float(scale.get("high", 5))
-        ends = [f"{label}: {scale[key]!r}" for label, key in (("low", "lowLabel"),
-                                                              ("high", "highLabel")) if key in scale]
-        if ends:
-            q.notes.append("end labels " + ", ".join(ends))
+        q.ends = (str(scale.get("lowLabel") or "").strip(),
+                  str(scale.get("highLabel") or "").strip())
     elif "dateQuestion" in question:
         date = question["dateQuestion"]
         if date.get("includeTime") or date.get("includeYear") is False or not date:
@@ -296,6 +296,10 @@ def _yaml(form: dict[str, Any], site: dict[str, object], lists: dict[str, list[s
             out.append(f"    description: {_q(q.description)}")
         if q.type == "scale":
             out += [f"    min: {q.low:g}", f"    max: {q.high:g}"]
+            ends = [f"{end}: {_q(text)}" for end, text in zip(("low", "high"), q.ends,
+                                                               strict=True) if text]
+            if ends:
+                out.append(f"    labels: {{{', '.join(ends)}}}  # the form's end labels")
         if q.choice_list:
             out.append(f"    choices: {q.choice_list}")
         elif q.options:

@@ -36,11 +36,12 @@ _TOP_KEYS = {"id", "title", "version", "language", "locale", "template", "site",
              "timestamp", "parts", "choice_lists", "questions"}
 _QUESTION_KEYS = {"id", "header", "aliases", "label", "type", "required", "topic", "choices",
                   "allow_other", "min", "max", "max_length", "pattern", "pattern_hint",
-                  "required_when", "asked_when", "entry_id", "description"}
+                  "required_when", "asked_when", "entry_id", "description", "labels"}
 _CHOICE_KEYS = {"value", "label", "report", "aliases", "exclusive"}
 _CONDITION_KEYS = {"question", "equals", "any_of", "answered", "at_least"}
 _PART_KEYS = {"id", "title", "intensity", "topics"}
 _TOPIC_KEYS = {"id", "title"}
+_LABEL_KEYS = {"low", "high"}
 
 _SITE_KEYS = {"key", *ROLES}
 _FORM_KEYS = {"id", "url"}
@@ -304,6 +305,12 @@ def _question(item: Any, b: _Builder, lists: dict[str, tuple[Choice, ...]], line
     if low is not None and high is not None and low > high:
         raise b.fail(node.line_of("min"), f"{where}: min ({low}) is greater than max ({high})")
     max_length = b.number(node, "max_length", where)
+    ends = LineMapping()
+    if "labels" in node:
+        if qtype != "scale":
+            raise b.fail(node.line_of("labels"), f"{where}: only a scale takes end 'labels'")
+        ends = b.mapping(node["labels"], f"labels of {where}", node.line_of("labels"),
+                         _LABEL_KEYS)
     return Question(
         id=qid,
         header=b.text(node, "header", where),
@@ -323,6 +330,8 @@ def _question(item: Any, b: _Builder, lists: dict[str, tuple[Choice, ...]], line
         asked_when=b.condition(node, "asked_when", where),
         entry_id=_entry_id(node, b, where),
         description=b.text(node, "description", where, required=False),
+        low_label=b.text(ends, "low", f"labels of {where}", required=False),
+        high_label=b.text(ends, "high", f"labels of {where}", required=False),
         line=node.line,
     )
 

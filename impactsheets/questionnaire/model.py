@@ -70,6 +70,8 @@ class Question:
     asked_when: Condition | None = None
     entry_id: int | None = None  # the Google Form's ``entry.N`` id, for prefilled links
     description: str = ""
+    low_label: str = ""  # a scale's end labels, as the form shows them ("Pas du tout")
+    high_label: str = ""
     line: int = 0
 
     @property

@@ -3,7 +3,8 @@
 Used with ``templates/generic`` (a questionnaire's ``template: generic``; the drafts of
 ``questionnaire init`` name it). Each part and topic of the questionnaire — or one part of
 every question when it has none — shows each answered question's label and its answer:
-choices as a list, a scale as dots with its position ("••••··· 4 sur 7"), numbers and dates
+choices as a list, a scale as dots with its position ("••••··· 4 sur 7", between its end labels
+when it has some), numbers and dates
 in French, short texts as said, long texts as quotes. The site's identity questions are in the
 header, its e-mail address nowhere.
 
@@ -15,6 +16,7 @@ header, its e-mail address nowhere.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -30,21 +32,37 @@ if TYPE_CHECKING:
 
 TEMPLATE = "generic"
 _MAX_DOTS = 11
+#: A scale's wording when the template has none (the generic template's own).
+_SCALE = {"scale": "[{dots} ]{value} sur {max}",
+          "scale_ends": "[{low} ]{dots}[ {high}] ({value} sur {max})"}
 
 
-def answer_text(answer: Any, question: Question) -> str:
-    """One answer as the report says it (long texts are quoted by the caller)."""
+def answer_text(answer: Any, question: Question, labels: Mapping[str, str] | None = None) -> str:
+    """One answer as the report says it (long texts are quoted by the caller); ``labels``: the
+    template's wording of a scale (``scale``, ``scale_ends``).
+
+    >>> ends = Question("q", "Q", "Q", "scale", min=1, max=7, low_label="Pas du tout",
+    ...                 high_label="Tout à fait")
+    >>> answer_text(3, ends), answer_text(40, Question("c", "C", "C", "scale", max=100))
+    ('Pas du tout •••···· Tout à fait (3 sur 7)', '40 sur 100')
+    """
     if isinstance(answer, Selection):
-        labels = [question.choice(v).report for v in answer.values]
-        return french.join([*labels, *(f"« {o} »" for o in answer.others)])
+        chosen = [question.choice(v).report for v in answer.values]
+        return french.join([*chosen, *(f"« {o} »" for o in answer.others)])
     if isinstance(answer, bool):
         return "oui" if answer else "non"
     if question.type == "scale" and isinstance(answer, int | float):
-        low, high = int(question.min or 1), int(question.max or 5)
-        if high - low < _MAX_DOTS:
-            dots = "•" * (int(answer) - low + 1) + "·" * (high - int(answer))  # in the font
-            return f"{dots} {answer:g} sur {high}"
-        return f"{answer:g} sur {high}"
+        low = int(question.min) if question.min is not None else 1  # a 0–10 scale has 11 dots
+        high = int(question.max) if question.max is not None else 5
+        dots = "•" * (int(answer) - low + 1) + "·" * (high - int(answer))  # in the font
+        values = {"dots": dots if high - low < _MAX_DOTS else "", "value": f"{answer:g}",
+                  "min": str(low), "max": str(high), "low": question.low_label,
+                  "high": question.high_label}
+        wording = {**_SCALE, **(labels or {})}
+        key = "scale_ends" if question.low_label or question.high_label else "scale"
+        if key == "scale_ends" and not values["dots"]:
+            values["dots"] = "…"
+        return fill(wording[key], lambda n, _: values.get(n, ""), require_some=False) or ""
     if isinstance(answer, float):
         return f"{answer:,.10g}".replace(",", "\u202f").replace(".", ",")
     if isinstance(answer, datetime | date):
@@ -52,12 +70,12 @@ def answer_text(answer: Any, question: Question) -> str:
     return " ".join(str(answer).split())
 
 
-def _block(question: Question, answer: Any) -> TopicBlock | None:
+def _block(question: Question, answer: Any, labels: Mapping[str, str]) -> TopicBlock | None:
     title = french.apostrophes(question.label)
     if question.type == "long_text":
         text = str(answer).strip()
         return TopicBlock(question.id, title, (), (text,)) if text else None
-    said = answer_text(answer, question)
+    said = answer_text(answer, question, labels)
     return TopicBlock(question.id, title, (french.typography(said),), ()) if said else None
 
 
@@ -93,7 +111,7 @@ def compose_generic(response: Response, questionnaire: Questionnaire,
         groups.append(("reponses", label("generic_part"), rest))
     parts = []
     for pid, title, questions in groups:
-        topics = tuple(b for q in questions if (b := _block(q, answers[q.id])))
+        topics = tuple(b for q in questions if (b := _block(q, answers[q.id], template.labels)))
         if topics:
             parts.append(PartBlock(pid, french.apostrophes(title), None, 5, topics))
     provisional = french.typography(label("provisional")) if response.errors else None
