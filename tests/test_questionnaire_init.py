@@ -122,3 +122,26 @@ def test_answers_differing_only_in_case_are_one_option(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(sheet), "--questionnaire", str(draft),
                                        "--json"])
     assert result.exit_code == 0 and json.loads(result.stdout)["summary"]["errors"] == 0
+
+
+def test_a_checkbox_label_whose_parts_start_upper_case_stays_whole(tmp_path: Path) -> None:
+    # Seen in a real export (Ask a Manager 2021, "Race"): the label "Hispanic, Latino, or Spanish
+    # origin" is ticked alone or with others, its parts never apart; one option, not two.
+    sheet = tmp_path / "race.csv"
+    cells = ["White", "Hispanic, Latino, or Spanish origin, White", "Asian or Asian American",
+             "Hispanic, Latino, or Spanish origin", "Asian or Asian American, White", "White",
+             "Hispanic, Latino, or Spanish origin, Asian or Asian American, White"]
+    with sheet.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows([["Timestamp", "Race"]] + [
+            [f"4/27/2021 11:0{i}:00", cell] for i, cell in enumerate(cells)])
+    draft = tmp_path / "q.yaml"
+    result = CliRunner().invoke(main, ["questionnaire", "init", str(sheet), "--out", str(draft)])
+    assert result.exit_code == 0, result.output
+    (race,) = load_questionnaire(draft).questions
+    assert race.type == "multiple_choice"
+    assert [c.label for c in race.choices] == [
+        "White", "Hispanic, Latino, or Spanish origin", "Asian or Asian American"]
+    result = CliRunner().invoke(main, ["validate", str(sheet), "--questionnaire", str(draft),
+                                       "--json"])
+    summary = json.loads(result.stdout)["summary"]
+    assert result.exit_code == 0 and (summary["errors"], summary["warnings"]) == (0, 0)

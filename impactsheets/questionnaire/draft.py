@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from impactsheets.answers import cell_text, parse_date
@@ -63,18 +64,47 @@ def split_options(cells: Iterable[str]) -> Counter[str]:
     """The options of a checkbox column and how often each was ticked.
 
     Google joins the ticked labels with ", ", and a label may itself hold ", ": a part starting
-    in lower case continues the label before it, and a whole cell given by several rows whose
-    parts are never seen in any other answer is one label ("Big, small" above)."""
+    in lower case continues the label before it, a whole cell given by several rows whose
+    parts are never seen in any other answer is one label ("Big, small" above), and so are
+    neighbouring parts that several different answers give together and none gives apart
+    ("Hispanic, Latino, or Spanish origin" alone, with "White", with two others)."""
     cells = [c for c in cells if c]
     pieces = {cell: _split(cell, set()) for cell in set(cells)}
     elsewhere = Counter(p for parts in pieces.values() for p in set(parts))
     known = {cell for cell, parts in pieces.items() if len(parts) > 1 and cells.count(cell) > 1
              and all(elsewhere[p] == 1 for p in parts)}
+    known |= _together([pieces[cell] for cell in sorted(pieces)])
     counts: Counter[str] = Counter()
     for cell in cells:
         for option in dict.fromkeys(_split(cell, known)):
             counts[option] += 1
     return counts
+
+
+def _together(answers: list[list[str]]) -> set[str]:
+    """The labels holding ", " told by the parts of the different answers: two neighbours
+    seen side by side in at least two of them and never one without the other are joined,
+    until none is (options always ticked together in one same answer stay apart).
+
+    >>> sorted(_together([["A", "B", "C"], ["A", "B"], ["C"], ["D", "E"]]))
+    ['A, B']
+    """
+    while True:
+        seen = Counter(part for parts in answers for part in parts)
+        pairs = Counter(pair for parts in answers for pair in pairwise(parts))
+        pair = next((p for p, n in pairs.items() if n > 1 and seen[p[0]] == seen[p[1]] == n
+                     and p[0] != p[1]), None)
+        if pair is None:
+            return {part for parts in answers for part in parts if ", " in part}
+        joined = ", ".join(pair)
+        for k, parts in enumerate(answers):
+            out: list[str] = []
+            for part in parts:
+                if out and (out[-1], part) == pair:
+                    out[-1] = joined
+                else:
+                    out.append(part)
+            answers[k] = out
 
 
 def _split(cell: str, known: set[str]) -> list[str]:
