@@ -26,6 +26,7 @@ class Export:
     shown: tuple[str, ...]  # columns whose answer every response's PDF must show
     dated: tuple[str, str]  # a report and its French submission date (proves the locale)
     warned: tuple[str, ...] = ()  # the only problems (all true warnings): "code cell"
+    whole: tuple[tuple[int, str], ...] = ()  # (response, checkbox answer its PDF shows whole)
 
 
 REPEATED = "duplicate-column {}1"
@@ -46,6 +47,15 @@ EXPORTS = [
            # Google keeps a title asked in six sections six times; two pilot rows say "Test"
            (*(REPEATED.format(col) for col in ("AA", "AR", "BD", "BU", "CG", "CS")),
             "invalid-timestamp A2", "invalid-timestamp A3")),
+    Export("ask-a-manager-salary-survey-2021.csv", 169,
+           ("Industry", "Job title", "Additional context on job title",
+            "Additional context on income", "Country", "City", "Gender", "Race"),
+           ("reponse-1.pdf", "rempli le 27 avril 2021"),  # US "4/27/2021"
+           # checkbox labels holding ", ", re-joined "a, b et c" by the report
+           whole=((10, "Hispanic, Latino, or Spanish origin et White"),
+                  (57, "Hispanic, Latino, or Spanish origin"),
+                  (161, "Hispanic, Latino, or Spanish origin, Middle Eastern or Northern African "
+                        "et White"))),
 ]
 
 
@@ -104,6 +114,8 @@ def test_a_real_export_from_init_to_sync_without_hand_edits(export: Export,
         for column in export.shown:
             if row[column].strip():
                 assert squash(answer_snippet(row[column])) in text, (number, column)
+    for number, answer in export.whole:
+        assert squash(answer) in squash(pdf_text(out / "reports" / f"reponse-{number}.pdf"))
     report, date = export.dated
     assert squash(date) in squash(pdf_text(out / "reports" / report))
 
