@@ -4,11 +4,13 @@ from impactsheets.questionnaire.labels import normalize_label
 from impactsheets.questionnaire.loader import load_questionnaire
 from impactsheets.questionnaire.model import (
     CHOICE_TYPES,
+    GRID_TYPES,
     TYPES,
     YES_NO_CHOICES,
     Choice,
     Condition,
     FormRef,
+    Grid,
     Part,
     Question,
     Questionnaire,
@@ -16,6 +18,6 @@ from impactsheets.questionnaire.model import (
 )
 from impactsheets.questionnaire.site import ROLES, SiteIdentity
 
-__all__ = ["CHOICE_TYPES", "ROLES", "TYPES", "YES_NO_CHOICES", "Choice", "Condition", "FormRef",
-           "Part", "Question", "Questionnaire", "SiteIdentity", "Topic", "load_questionnaire",
-           "normalize_label"]
+__all__ = ["CHOICE_TYPES", "GRID_TYPES", "ROLES", "TYPES", "YES_NO_CHOICES", "Choice", "Condition",
+           "FormRef", "Grid", "Part", "Question", "Questionnaire", "SiteIdentity", "Topic",
+           "load_questionnaire", "normalize_label"]

@@ -3,9 +3,10 @@
 ``impactsheets questionnaire init SOURCE --out FILE`` writes it: the timestamp column, one
 question per column with a type guessed from the answers (numbers in French or English style,
 dates, yes/no, a scale from a small whole-number range, single or multiple choice with the
-options seen, long or short text), Google's grid columns "Question [row]" sharing one option
-list, the site identity or an anonymous form, and a comment on every guess. On a clean sheet
-the untouched draft validates without errors: every bound and option comes from the answers.
+options seen, long or short text), Google's grid columns "Question [row]" as one grid question
+(its rows sharing the options seen), the site identity or an anonymous form, and a comment on
+every guess. On a clean sheet the untouched draft validates without errors: every bound and
+option comes from the answers.
 
 >>> sorted(split_options(["A, B", "A", "Big, small, Other thing", "Big, small"]))
 ['A', 'B', 'Big, small', 'Other thing']
@@ -24,6 +25,7 @@ from pathlib import Path
 from impactsheets.answers import cell_text, parse_date
 from impactsheets.errors import QuestionnaireError
 from impactsheets.locales import detect_locale, read_number
+from impactsheets.questionnaire.grid import GridRow, grid_yaml, row_id
 from impactsheets.questionnaire.labels import normalize_label
 from impactsheets.report.naming import slugify
 from impactsheets.sources import Table
@@ -58,6 +60,7 @@ class Draft:
     low: float | None = None
     high: float | None = None
     choice_list: str | None = None
+    rows: list[GridRow] = field(default_factory=list)  # a grid's
 
 
 def split_options(cells: Iterable[str]) -> Counter[str]:
@@ -236,10 +239,10 @@ def draft_questionnaire(table: Table, name: str = "mon-questionnaire") -> str:
         draft = _guess(header, [v for v in values if v], rows, locale)
         draft.id = _unique(slugify(header, "question").replace("-", "_")[:40].strip("_"), ids)
         drafts.append(draft)
-    lists = _grids(drafts)
+    drafts = _grids(drafts)
     site = _site(drafts, rows)
     return _yaml(name, headers[timestamp] if timestamp is not None else None, locale, site,
-                 lists, drafts, skipped)
+                 {}, drafts, skipped)
 
 
 def _trimmed(header: str) -> str:
@@ -261,18 +264,19 @@ def _unique(base: str, taken: set[str]) -> str:
     return candidate
 
 
-def _grids(drafts: list[Draft]) -> dict[str, list[str]]:
-    """Google's grid columns "Question [row]" of one question share one option list."""
+def _grids(drafts: list[Draft]) -> list[Draft]:
+    """Google's grid columns "Question [row]" of one question made one grid (its rows share
+    the options seen); rows of whole numbers stay scales sharing their bounds."""
     groups: dict[str, list[Draft]] = {}
     for draft in drafts:
         match = _GRID.match(draft.header)
         if match and draft.type in ("single_choice", "multiple_choice", "scale"):
             groups.setdefault(match["question"], []).append(draft)
-    lists: dict[str, list[str]] = {}
+    grids: dict[int, Draft] = {}  # the first row's id(): its grid
+    taken = {d.id for d in drafts}
     for question, members in groups.items():
         if len(members) < 2:
             continue
-        name = _unique(slugify(question, "grille").replace("-", "_")[:30].strip("_"), set(lists))
         if all(m.type == "scale" for m in members):
             low = min(m.low or 0 for m in members)
             high = max(m.high or 0 for m in members)
@@ -280,16 +284,28 @@ def _grids(drafts: list[Draft]) -> dict[str, list[str]]:
                 m.low, m.high = low, high
                 m.why = f"grid «{question}», row «{_GRID.match(m.header)['row']}»: " + m.why  # type: ignore[index]
             continue
+        choices = [m for m in members if m.type != "scale"]
         options: list[str] = []
-        for m in members:
+        for m in choices:
             options += [o for o in m.options if o not in options]
-        kind = "multiple_choice" if any(m.type == "multiple_choice" for m in members) \
-            else "single_choice"
-        lists[name] = options
-        for m in members:
-            m.type, m.choice_list, m.options = kind, name, []
-            m.why = f"grid «{question}», row «{_GRID.match(m.header)['row']}» (options shared)"  # type: ignore[index]
-    return lists
+        several = any(m.type == "multiple_choice" for m in choices)
+        rows: set[str] = set()
+        grid = Draft(_unique(slugify(question, "grille").replace("-", "_")[:40].strip("_"), taken),
+                     question, "checkbox_grid" if several else "grid",
+                     f"{len(choices)} columns «{question} [row]»: a "
+                     f"{'checkbox' if several else 'multiple choice'} grid of "
+                     f"{len(options)} options seen", required=all(m.required for m in choices),
+                     options=options)
+        grid.rows = [GridRow(row_id(label, rows), label, m.required)
+                     for m in choices if (label := _GRID.match(m.header)["row"])]  # type: ignore[index]
+        grids[id(choices[0])] = grid
+        for m in choices[1:]:
+            grids[id(m)] = grid
+    out: dict[int, Draft] = {}  # a grid once, where its first row was
+    for draft in drafts:
+        kept = grids.get(id(draft), draft)
+        out.setdefault(id(kept), kept)
+    return list(out.values())
 
 
 def _site(drafts: list[Draft], rows: int) -> dict[str, object]:
@@ -361,6 +377,8 @@ def _yaml(name: str, timestamp: str | None, locale: str | None, site: dict[str, 
             out += _choices(d.options, "      ")
         if d.other:
             out.append("    allow_other: true  # guessed: rare answers are free 'other' texts")
+        if d.rows:
+            out += grid_yaml(d.rows, d.required)
     return "\n".join(out) + "\n"
 
 

@@ -1,13 +1,12 @@
 """The exact questionnaire definition of a Google Form, from the Forms API (``forms.get``).
 
 ``impactsheets questionnaire import FORM_URL|FORM_ID|forms-get.json`` writes it: one question
-per form question (one per grid row, the rows sharing the grid's option list), headers as
-Google writes them in the response sheet (the item title, ``Title [Row]`` for a grid row),
-types from the question kinds, options in the form's order, "other", required, scale bounds
-and end labels,
-sections as report ``parts`` and title items as ``topics``, the sections' navigation as
-``asked_when`` where one answer decides it, descriptions, and each question's ``entry_id``
-(the ``entry.N`` of prefilled links: the question id read as hexadecimal).
+per form question, headers as Google writes them in the response sheet (the item title; a
+grid's rows are read from "Title [Row]"), types from the question kinds (a grid with its
+columns and rows), options in the form's order, "other", required, scale bounds and end
+labels, sections as report ``parts`` and title items as ``topics``, the sections' navigation as
+``asked_when`` where one answer decides it, descriptions, and each question's (each grid row's)
+``entry_id`` (the ``entry.N`` of prefilled links: the question id read as hexadecimal).
 
 >>> form = {"formId": "F1", "items": [{"title": "Couleur ?", "questionItem": {"question": {
 ...     "questionId": "1f", "required": True, "choiceQuestion": {"type": "RADIO",
@@ -41,6 +40,7 @@ from impactsheets.questionnaire.draft import (
     _unique,
     choice_values,
 )
+from impactsheets.questionnaire.grid import GridRow, grid_yaml, row_id
 from impactsheets.questionnaire.labels import normalize_label
 from impactsheets.report.naming import slugify
 
@@ -81,7 +81,6 @@ def form_questionnaire(form: dict[str, Any]) -> str:
     questions: list[Imported] = []
     parts: list[_Part] = []
     sections: dict[str, int] = {}  # pageBreakItem itemId -> section index (0: before any)
-    lists: dict[str, list[str]] = {}
     skipped: list[str] = []
     navigation: list[tuple[Imported, list[dict[str, Any]]]] = []
     settings = form.get("settings") or {}
@@ -112,7 +111,7 @@ def form_questionnaire(form: dict[str, Any]) -> str:
             if any("goToSectionId" in o or "goToAction" in o for o in choice.get("options", [])):
                 navigation.append((imported, choice["options"]))
         elif "questionGroupItem" in item:
-            questions += _grid(title, description, item["questionGroupItem"], ids, lists)
+            questions.append(_grid(title, description, item["questionGroupItem"], ids))
         elif title:
             skipped.append(title)
         for q in questions[before:]:
@@ -121,7 +120,7 @@ def form_questionnaire(form: dict[str, Any]) -> str:
     _navigation([(q, o) for q, o in navigation if q in questions], sections, questions)
     drafts: list[Draft] = list(questions)
     site = _site(drafts, 1)
-    text = _yaml(form, site, lists, parts, questions, skipped)
+    text = _yaml(form, site, parts, questions, skipped)
     if twins:
         text += ("# left out, their sheet columns cannot be told apart (give them distinct "
                  f"titles in the form): {', '.join(_q(t) for t in twins)}\n")
@@ -138,12 +137,13 @@ def _distinct(questions: list[Imported]) -> tuple[list[Imported], list[str]]:
     """
     seen: set[str] = set()
     kept, twins = [], []
-    for q in questions:
-        key = normalize_label(q.header)
-        if not key or key in seen:
+    for q in questions:  # a grid's sheet columns are its rows'
+        keys = [normalize_label(f"{q.header} [{r.label}]") for r in q.rows] \
+            or [normalize_label(q.header)]
+        if not normalize_label(q.header) or seen.intersection(keys) or len(set(keys)) < len(keys):
             twins.append(q.header)
         else:
-            seen.add(key)
+            seen.update(keys)
             kept.append(q)
     return kept, twins
 
@@ -192,23 +192,21 @@ def _entry_id(question: dict[str, Any]) -> int | None:
         return None
 
 
-def _grid(title: str, description: str, group: dict[str, Any], ids: set[str],
-          lists: dict[str, list[str]]) -> list[Imported]:
-    """A grid: one question per row ("Title [Row]"), the rows sharing one option list."""
+def _grid(title: str, description: str, group: dict[str, Any], ids: set[str]) -> Imported:
+    """A grid: its columns as choices, each row with its own entry id (its sheet column is
+    "Title [Row]")."""
     columns = (group.get("grid") or {}).get("columns") or {}
-    options = [str(o["value"]) for o in columns.get("options", []) if "value" in o]
-    name = _unique(_slug(title, "grille")[:30].strip("_"), set(lists))
-    lists[name] = options
-    rows = []
+    kind = "checkbox_grid" if columns.get("type") == "CHECKBOX" else "grid"
+    q = Imported(_unique(_slug(title, "grille"), ids), title, kind, "",
+                 options=[str(o["value"]) for o in columns.get("options", []) if "value" in o])
+    taken: set[str] = set()
     for row in group.get("questions", []):
         label = " ".join(str((row.get("rowQuestion") or {}).get("title", "")).split())
-        q = Imported(_unique(_slug(f"{title} {label}", "question"), ids), f"{title} [{label}]",
-                     _CHOICE_TYPES.get(str(columns.get("type")), "single_choice"), "",
-                     required=bool(row.get("required")), choice_list=name)
-        q.entry_id, q.description = _entry_id(row), description
-        q.notes.append(f"grid «{title}», row «{label}»")
-        rows.append(q)
-    return rows
+        q.rows.append(GridRow(row_id(label, taken), label, bool(row.get("required")),
+                              _entry_id(row)))
+    q.required = bool(q.rows) and all(r.required for r in q.rows)
+    q.description = description
+    return q
 
 
 def _navigation(navigation: list[tuple[Imported, list[dict[str, Any]]]],
@@ -239,8 +237,8 @@ def _navigation(navigation: list[tuple[Imported, list[dict[str, Any]]]],
             q.asked_when = (asker.id, reaching)
 
 
-def _yaml(form: dict[str, Any], site: dict[str, object], lists: dict[str, list[str]],
-          parts: list[_Part], questions: list[Imported], skipped: list[str]) -> str:
+def _yaml(form: dict[str, Any], site: dict[str, object], parts: list[_Part],
+          questions: list[Imported], skipped: list[str]) -> str:
     info = form.get("info") or {}
     title = str(info.get("title") or info.get("documentTitle") or form.get("formId") or "form")
     out = ["# Written by 'impactsheets questionnaire import' from the Google Form itself:",
@@ -275,10 +273,6 @@ def _yaml(form: dict[str, Any], site: dict[str, object], lists: dict[str, list[s
             if part.topics:
                 out.append("    topics:")
                 out += [f"      - {{id: {tid}, title: {_q(t)}}}" for tid, t in part.topics]
-    if lists:
-        out.append("choice_lists:")
-        for name, options in lists.items():
-            out += [f"  {name}:", *_choices(options, "    ")]
     out.append("questions:")
     for q in questions:
         out += [f"  - id: {q.id}", f"    header: {_q(q.header)}"]
@@ -306,6 +300,8 @@ def _yaml(form: dict[str, Any], site: dict[str, object], lists: dict[str, list[s
             out += ["    choices:", *_choices(q.options, "      ")]
         if q.other:
             out.append("    allow_other: true")
+        if q.rows:
+            out += grid_yaml(q.rows, q.required)
         if q.asked_when:
             asker, values = q.asked_when
             out.append(f"    asked_when: {{question: {asker}, any_of: [{', '.join(_q(v) for v in values)}]}}")

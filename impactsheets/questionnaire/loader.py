@@ -15,14 +15,17 @@ from typing import Any
 
 from impactsheets.errors import QuestionnaireError
 from impactsheets.locales import locale_of
+from impactsheets.questionnaire.grid import is_grid, load_grid
 from impactsheets.questionnaire.labels import normalize_label
 from impactsheets.questionnaire.model import (
     CHOICE_TYPES,
+    GRID_TYPES,
     TYPES,
     YES_NO_CHOICES,
     Choice,
     Condition,
     FormRef,
+    Grid,
     Part,
     Question,
     Questionnaire,
@@ -183,8 +186,18 @@ def _build(raw: Any, b: _Builder) -> Questionnaire:
     questions: list[Question] = []
     ids: dict[str, int] = {}
     headers: dict[str, tuple[str, int]] = {}
+    grids: dict[str, Grid] = {}
+    entries: list[Question] = []
     for item in questions_node:
-        question = _question(item, b, lists, top.line_of("questions"))
+        if is_grid(item):  # its rows: one question each
+            grid, rows = load_grid(item, b, lists, top.line_of("questions"))
+            if grid.id in grids:
+                raise b.fail(item.line, f"duplicate grid id {grid.id!r}")
+            grids[grid.id] = grid
+            entries += rows
+        else:
+            entries.append(_question(item, b, lists, top.line_of("questions")))
+    for question in entries:
         if question.id in ids:
             raise b.fail(question.line, f"duplicate question id {question.id!r} "
                                         f"(first at line {ids[question.id]})")
@@ -224,6 +237,7 @@ def _build(raw: Any, b: _Builder) -> Questionnaire:
         locale=_locale(top, b),
         template=b.text(top, "template", "the questionnaire", required=False) or None,
         form=_form(top, b),
+        grids=grids,
     )
 
 
@@ -279,16 +293,10 @@ def _question(item: Any, b: _Builder, lists: dict[str, tuple[Choice, ...]], line
     qtype = b.text(node, "type", where)
     if qtype not in TYPES:
         raise b.fail(node.line_of("type"), f"{where}: unknown type {qtype!r} "
-                                           f"(known: {', '.join(TYPES)})")
+                                           f"(known: {', '.join((*TYPES, *GRID_TYPES))})")
     choices: tuple[Choice, ...] = ()
     if qtype in CHOICE_TYPES:
-        raw = node.get("choices")
-        if isinstance(raw, str):
-            if raw not in lists:
-                raise b.fail(node.line_of("choices"), f"{where}: unknown choice list {raw!r}")
-            choices = lists[raw]
-        else:
-            choices = b.choices(raw, where, node.line_of("choices"))
+        choices = choices_of(node, b, lists, where)
     elif "choices" in node:
         raise b.fail(node.line_of("choices"), f"{where}: a {qtype} question takes no choices")
     elif qtype == "yes_no":
@@ -334,6 +342,17 @@ def _question(item: Any, b: _Builder, lists: dict[str, tuple[Choice, ...]], line
         high_label=b.text(ends, "high", f"labels of {where}", required=False),
         line=node.line,
     )
+
+
+def choices_of(node: LineMapping, b: _Builder, lists: dict[str, tuple[Choice, ...]],
+             where: str) -> tuple[Choice, ...]:
+    """A question's ``choices``: its own list, or the name of one of ``choice_lists``."""
+    raw = node.get("choices")
+    if isinstance(raw, str):
+        if raw not in lists:
+            raise b.fail(node.line_of("choices"), f"{where}: unknown choice list {raw!r}")
+        return lists[raw]
+    return b.choices(raw, where, node.line_of("choices") if "choices" in node else node.line)
 
 
 def _check_condition(cond: Condition, question: Question, by_id: dict[str, Question],

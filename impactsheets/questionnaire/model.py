@@ -24,6 +24,8 @@ TYPES = (
     "multiple_choice", "scale", "email", "date", "yes_no",
 )
 CHOICE_TYPES = ("single_choice", "multiple_choice")
+#: A Google grid: one answer per row ("grid", multiple choice grid) or several ("checkbox_grid").
+GRID_TYPES = {"grid": "single_choice", "checkbox_grid": "multiple_choice"}
 YES_NO_CHOICES = (("oui", "Oui"), ("non", "Non"))
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,8 @@ class Question:
     description: str = ""
     low_label: str = ""  # a scale's end labels, as the form shows them ("Pas du tout")
     high_label: str = ""
+    grid: str | None = None  # a grid's row: the grid's id (the row's label in ``row``)
+    row: str = ""
     line: int = 0
 
     @property
@@ -85,6 +89,19 @@ class Question:
             if choice.value == value:
                 return choice
         raise KeyError(f"{self.id}: no choice {value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """A grid question: ``rows`` (the ids of their questions, one sheet column each, so every
+    cell is checked and reported on its own) sharing the ``choices`` (the grid's columns)."""
+
+    id: str
+    label: str
+    type: str  # a key of GRID_TYPES
+    rows: tuple[str, ...]
+    choices: tuple[Choice, ...]
+    topic: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +141,7 @@ class Questionnaire:
     locale: str | None = None
     template: str | None = None
     form: FormRef | None = None
+    grids: dict[str, Grid] = field(default_factory=dict)
     path: str = ""
     fingerprint_text: str = field(default="", repr=False)
 
