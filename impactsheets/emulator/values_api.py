@@ -242,7 +242,7 @@ def values_append(store: Store, key: str, text: str, params: Params, body: dict[
     n_rows = len(values)
     n_cols = max((len(r) for r in values), default=0)
     if _p(params, "insertDataOption") == "INSERT_ROWS" and n_rows:
-        from .batch import shift_dimension
+        from .batch_dimensions import shift_dimension
 
         shift_dimension(sheet, "ROWS", r0, n_rows)
     if r0 + n_rows > sheet.row_count:
