@@ -96,6 +96,15 @@ def test_sync_py_is_the_same_command_as_impactsheets_sync(tmp_path: Path) -> Non
     assert direct.exit_code == 4
 
 
+def test_python_m_impactsheets_is_the_same_command(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.xlsx"
+    direct = run("validate", str(missing))
+    module = subprocess.run([sys.executable, "-m", "impactsheets", "validate", str(missing)],
+                            capture_output=True, text=True, check=False)
+    assert (module.returncode, module.stderr) == (direct.exit_code, direct.stderr)
+    assert module.stderr == f"impactsheets: error: {missing}: file not found\n"
+
+
 def test_render_writes_one_pdf_per_current_site(tmp_path: Path) -> None:
     result = run("render", str(EXAMPLE), "--out", str(tmp_path))
     assert result.exit_code == 0, result.output

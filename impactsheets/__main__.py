@@ -1,0 +1,5 @@
+"""``python -m impactsheets``: the same as the ``impactsheets`` command."""
+
+from impactsheets.cli import main
+
+main()
