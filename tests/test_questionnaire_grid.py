@@ -164,3 +164,31 @@ def test_a_prefilled_link_fills_each_row(tmp_path: Path) -> None:
     assert link is not None and link.prefilled
     assert link.url.endswith("viewform?usp=pp_url&entry.1234=Bien&entry.77=Matin&entry.77=Soir")
     assert isinstance(q.question("moments.semaine"), Question)
+
+
+def test_a_report_shows_a_grid_as_a_small_table(tmp_path: Path) -> None:
+    from test_report_generic import pdf_text
+
+    text = DEFINITION.replace("id: pieces\n", "id: pieces\ntemplate: generic\n", 1)
+    many = ", ".join(f'{{value: c{i}, label: "Col {i}"}}' for i in range(7))
+    text += ("  - id: large\n    header: \"Large\"\n    type: checkbox_grid\n"
+             f"    choices: [{many}]\n    rows: [{{label: \"Un\"}}, {{label: \"Deux\"}}]\n")
+    q = load_questionnaire(definition(tmp_path, text))
+    sheet = tmp_path / "r.csv"
+    with sheet.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows([
+            ["Horodateur", *(qu.header for qu in q.questions)],
+            ["13/10/2026 10:00:00", "Bien", "", "Matin, Soir", "Soir", "", "Col 1, Col 6", ""]])
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["render", str(sheet), "--questionnaire",
+                                       str(tmp_path / "q.yaml"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = pdf_text(out / "reports" / "reponse-1.pdf").splitlines()
+    start = lines.index("Chaque pièce")  # the grid's label, then each answered row and answer
+    assert lines[start + 1:start + 3] == ["Cuisine", "Bien"]  # the unanswered row is left out
+    start = lines.index("Quand y allez-vous ?")  # a checkbox grid: check marks under columns
+    assert [line.strip() for line in lines[start + 1:start + 8]] == [
+        "Matin", "Soir", "En semaine", "✓", "✓", "Le week-end", "✓"]
+    start = lines.index("Large")  # too many columns for check marks: the chosen labels
+    assert lines[start + 1:start + 3] == ["Un", "Col 1 et Col 6"]
+    assert "Chaque pièce [Cuisine]" not in lines

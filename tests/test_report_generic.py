@@ -36,8 +36,8 @@ def test_init_then_render_shows_every_answer_question_by_question(tmp_path: Path
                           ("How useful was the training?", "••••••• 7 sur 7"),
                           ("Which activities do you run?", "Rowing"),
                           ("Was it your first year?", "non"),
-                          ("Rate each room [Kitchen]", "Poor"), ("Rate each room [Garden]", "Good")]:
-        assert lines[lines.index(label) + 1] == answer, label
+                          ("Rate each room", "Kitchen"), ("Kitchen", "Poor"), ("Garden", "Good")]:
+        assert lines[lines.index(label) + 1] == answer, label  # a grid: a table of its rows
     assert "« We would like more sessions in the evening" in text  # a long text, quoted
     assert "b@club.org" not in text and "Email Address" not in text  # never the address
     latest = pdf_text(out / "reports" / "les-canotiers.pdf")  # 1 October replaced 12 September

@@ -32,8 +32,17 @@ if TYPE_CHECKING:  # validation imports report.french: no import cycle at run ti
 
 _ANSWER_SHOWN = 160  # characters of a wrong answer quoted in the correction box
 
-__all__ = ["Correction", "PartBlock", "ReportModel", "TopicBlock", "compose", "fill",
+__all__ = ["AnswerGrid", "Correction", "PartBlock", "ReportModel", "TopicBlock", "compose", "fill",
            "french_date", "keywords", "quote_text"]
+
+
+@dataclass(frozen=True)
+class AnswerGrid:
+    """A grid question's answers, drawn as a small table: each answered row's label and its
+    chosen columns' labels; with ``columns`` (every column's label), a grid of check marks."""
+
+    rows: tuple[tuple[str, tuple[str, ...]], ...]
+    columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,7 @@ class TopicBlock:
     quotes: tuple[str, ...]
     lead_in: str | None = None  # said before the quotes when no statement is
     effect: bool = True  # False when every statement says that nothing happened
+    grid: AnswerGrid | None = None  # shown after the statements
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from impactsheets.answers import Selection
-from impactsheets.questionnaire import Question, Questionnaire
+from impactsheets.questionnaire import Grid, Question, Questionnaire
 from impactsheets.report import french
-from impactsheets.report.compose import PartBlock, ReportModel, TopicBlock
+from impactsheets.report.compose import AnswerGrid, PartBlock, ReportModel, TopicBlock
 from impactsheets.report.phrases import fill, french_date, keywords
 from impactsheets.report.template import Template
 
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 TEMPLATE = "generic"
 _MAX_DOTS = 11
+_MAX_COLUMNS = 6  # a checkbox grid with more columns says its rows' chosen labels
 #: A scale's wording when the template has none (the generic template's own).
 _SCALE = {"scale": "[{dots} ]{value} sur {max}",
           "scale_ends": "[{low} ]{dots}[ {high}] ({value} sur {max})"}
@@ -79,6 +80,39 @@ def _block(question: Question, answer: Any, labels: Mapping[str, str]) -> TopicB
     return TopicBlock(question.id, title, (french.typography(said),), ()) if said else None
 
 
+def _grid_block(grid: Grid, questionnaire: Questionnaire,
+                answers: dict[str, Any]) -> TopicBlock | None:
+    """A grid's answered rows as a table: "row | chosen column" for a multiple choice grid, check
+    marks under the columns for a checkbox grid (its chosen labels when too many columns)."""
+    rows = []
+    for qid in grid.rows:
+        answer = answers.get(qid)
+        if isinstance(answer, Selection) and answer:
+            chosen = [c.report for c in grid.choices if c.value in answer.values]
+            rows.append((french.apostrophes(questionnaire.question(qid).row),
+                         tuple(french.apostrophes(t) for t in [*chosen, *answer.others])))
+    if not rows:
+        return None
+    columns = tuple(french.apostrophes(c.report) for c in grid.choices) \
+        if grid.type == "checkbox_grid" and len(grid.choices) <= _MAX_COLUMNS else ()
+    return TopicBlock(grid.id, french.apostrophes(grid.label), (), (),
+                      grid=AnswerGrid(tuple(rows), columns))
+
+
+def _blocks(questions: list[Question], answers: dict[str, Any], questionnaire: Questionnaire,
+            labels: Mapping[str, str]) -> tuple[TopicBlock, ...]:
+    """One block per question, one per grid (where its first answered row is)."""
+    blocks: list[TopicBlock | None] = []
+    grids: set[str] = set()
+    for q in questions:
+        if q.grid is None:
+            blocks.append(_block(q, answers[q.id], labels))
+        elif q.grid not in grids:
+            grids.add(q.grid)
+            blocks.append(_grid_block(questionnaire.grids[q.grid], questionnaire, answers))
+    return tuple(b for b in blocks if b is not None)
+
+
 def compose_generic(response: Response, questionnaire: Questionnaire,
                     template: Template) -> ReportModel:
     """The report model of one response, question by question."""
@@ -111,7 +145,7 @@ def compose_generic(response: Response, questionnaire: Questionnaire,
         groups.append(("reponses", label("generic_part"), rest))
     parts = []
     for pid, title, questions in groups:
-        topics = tuple(b for q in questions if (b := _block(q, answers[q.id], template.labels)))
+        topics = _blocks(questions, answers, questionnaire, template.labels)
         if topics:
             parts.append(PartBlock(pid, french.apostrophes(title), None, 5, topics))
     provisional = french.typography(label("provisional")) if response.errors else None

@@ -56,6 +56,7 @@ from impactsheets.report.flowables import (
     QuoteParagraph,
     summary_chart,
 )
+from impactsheets.report.grid_table import grid_table
 from impactsheets.report.template import Style, Template
 
 _SLOTS = ("regular", "bold", "italic", "bold_italic")
@@ -246,6 +247,8 @@ def _story(model: ReportModel, style: Style, s: _Styles, width: float) -> list[F
             if topic.lead_in:
                 head.append(s.para(topic.lead_in, s.body))
             body = [s.para(t, s.body) for t in topic.statements]
+            if topic.grid is not None:
+                body.append(grid_table(topic.grid, s, width))
             quotes = [s.para(f"« {q} »", s.quote, QuoteParagraph) for q in topic.quotes]
             flow = head + body + quotes
             keep = len(head) + 1  # a heading always stands with what follows it
