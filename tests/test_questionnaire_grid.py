@@ -192,3 +192,20 @@ def test_a_report_shows_a_grid_as_a_small_table(tmp_path: Path) -> None:
     start = lines.index("Large")  # too many columns for check marks: the chosen labels
     assert lines[start + 1:start + 3] == ["Un", "Col 1 et Col 6"]
     assert "Chaque pièce [Cuisine]" not in lines
+
+
+def test_init_makes_a_grid_of_numbered_columns_with_every_step(tmp_path: Path) -> None:
+    sheet = tmp_path / "notes.csv"
+    with sheet.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows([
+            ["Horodateur", "Notez [Accueil ]", "Notez [Café]"],
+            ["13/10/2026 10:00:00", "4", "2"], ["14/10/2026 10:00:00", "3", "3"],
+            ["15/10/2026 10:00:00", "4", "1"]])
+    draft = tmp_path / "q.yaml"
+    assert CliRunner().invoke(main, ["questionnaire", "init", str(sheet), "--out",
+                                     str(draft)]).exit_code == 0
+    grid = load_questionnaire(draft).grids["notez"]
+    assert grid.type == "grid" and [c.label for c in grid.choices] == ["1", "2", "3", "4", "5"]
+    result = CliRunner().invoke(main, ["validate", str(sheet), "--questionnaire", str(draft),
+                                       "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["problems"] == []

@@ -4,9 +4,9 @@
 question per column with a type guessed from the answers (numbers in French or English style,
 dates, yes/no, a scale from a small whole-number range, single or multiple choice with the
 options seen, long or short text), Google's grid columns "Question [row]" as one grid question
-(its rows sharing the options seen), the site identity or an anonymous form, and a comment on
-every guess. On a clean sheet the untouched draft validates without errors: every bound and
-option comes from the answers.
+(its rows sharing the options seen, or every step of a scale), the site identity or an
+anonymous form, and a comment on every guess. On a clean sheet the untouched draft validates
+without errors: every bound and option comes from the answers.
 
 >>> sorted(split_options(["A, B", "A", "Big, small, Other thing", "Big, small"]))
 ['A', 'B', 'Big, small', 'Other thing']
@@ -266,7 +266,8 @@ def _unique(base: str, taken: set[str]) -> str:
 
 def _grids(drafts: list[Draft]) -> list[Draft]:
     """Google's grid columns "Question [row]" of one question made one grid (its rows share
-    the options seen); rows of whole numbers stay scales sharing their bounds."""
+    the options seen; rows of small whole numbers, every step from the lowest to the highest
+    bound guessed)."""
     groups: dict[str, list[Draft]] = {}
     for draft in drafts:
         match = _GRID.match(draft.header)
@@ -277,15 +278,12 @@ def _grids(drafts: list[Draft]) -> list[Draft]:
     for question, members in groups.items():
         if len(members) < 2:
             continue
-        if all(m.type == "scale" for m in members):
-            low = min(m.low or 0 for m in members)
-            high = max(m.high or 0 for m in members)
-            for m in members:
-                m.low, m.high = low, high
-                m.why = f"grid «{question}», row «{_GRID.match(m.header)['row']}»: " + m.why  # type: ignore[index]
-            continue
-        choices = [m for m in members if m.type != "scale"]
+        numbers = all(m.type == "scale" for m in members)  # columns 1, 2, 3…: every step
+        choices = members if numbers else [m for m in members if m.type != "scale"]
         options: list[str] = []
+        if numbers:
+            low, high = min(m.low or 0 for m in members), max(m.high or 0 for m in members)
+            options = [f"{n:g}" for n in range(int(low), int(high) + 1)]
         for m in choices:
             options += [o for o in m.options if o not in options]
         several = any(m.type == "multiple_choice" for m in choices)
