@@ -16,7 +16,7 @@ Each :class:`Response` keeps the valid answers of one row for the reports.
 from __future__ import annotations
 
 import difflib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime
 from typing import Any
 
@@ -105,17 +105,23 @@ class _Validator:
                        question.id if question else None, header, value)
 
     def _map_headers(self) -> None:
-        lookup: dict[str, Question] = {}
+        """Each question's column: the Nth one headed so for ``occurrence: N`` (Google repeats
+        the title of a question asked in several sections); another repeat is a duplicate."""
+        lookup: dict[tuple[str, int], Question] = {}
+        first: dict[str, Question] = {}  # the question a repeat beyond the defined ones repeats
         for known in self.q.questions:
             for header in known.headers:
-                lookup[normalize_label(header)] = known
+                lookup[(normalize_label(header), known.occurrence)] = known
+                first.setdefault(normalize_label(header), known)
         timestamps = {normalize_label(h) for h in self.q.timestamp_headers}
         extra: list[tuple[int, str]] = []
+        seen: Counter[str] = Counter()
         for index, header in enumerate(self.table.headers):
             if index in self.ours:
                 continue
             key = normalize_label(header or "")
-            question = lookup.get(key)
+            seen[key] += 1
+            question = lookup.get((key, seen[key]), first.get(key) if seen[key] > 1 else None)
             if question is not None:
                 if question.id in self.columns:
                     self.problems.append(self._problem("duplicate-column", 1, index, question,

@@ -109,3 +109,18 @@ def test_form_and_entry_ids_are_optional_and_checked(tmp_path: Path) -> None:
     path.write_text(text.replace("entry_id: 1234567", "entry_id: abc"), encoding="utf-8")
     with pytest.raises(QuestionnaireError, match="'entry_id' must be a whole number"):
         load_questionnaire(path)
+
+
+def test_a_repeated_header_needs_its_occurrence(tmp_path: Path) -> None:
+    path = tmp_path / "q.yaml"
+    twin = ('  - id: lieu_bis\n    header: "Nom du lieu"\n    occurrence: {}\n'
+            '    type: short_text\n')
+    path.write_text(GOOD + twin.format(2), encoding="utf-8")
+    assert load_questionnaire(path).question("lieu_bis").occurrence == 2
+    assert load_questionnaire(path).question("site_nom").occurrence == 1
+    path.write_text(GOOD + twin.format(0), encoding="utf-8")
+    with pytest.raises(QuestionnaireError, match="'occurrence' must be a whole number"):
+        load_questionnaire(path)
+    path.write_text(GOOD + twin.format(1), encoding="utf-8")
+    with pytest.raises(QuestionnaireError, match="duplicate header 'Nom du lieu'"):
+        load_questionnaire(path)

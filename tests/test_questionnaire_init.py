@@ -145,3 +145,39 @@ def test_a_checkbox_label_whose_parts_start_upper_case_stays_whole(tmp_path: Pat
                                        "--json"])
     summary = json.loads(result.stdout)["summary"]
     assert result.exit_code == 0 and (summary["errors"], summary["warnings"]) == (0, 0)
+
+
+def test_a_title_repeated_in_several_sections_gives_each_column_its_question(
+        tmp_path: Path) -> None:
+    # Google heads the columns of a question asked in two sections with one title (seen in a
+    # real export): the second column is "occurrence: 2", and its answers reach the report.
+    from test_report_generic import pdf_text
+
+    sheet = tmp_path / "sections.csv"
+    with sheet.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows([
+            ["Timestamp", "Which branch?", "Rate it [Road]", "Rate it [Rail]", "Any remarks?",
+             "Rate it [Road]", "Rate it [Rail]", "Any remarks?"],
+            ["4/27/2021 11:00:00", "Rain", "Good", "Poor", "Wet roads slow everyone", "", "", ""],
+            ["4/27/2021 11:05:00", "Fog", "", "", "", "Poor", "Good", "Lights on, speed down"],
+            ["4/27/2021 11:06:00", "Fog", "", "", "", "Good", "Good", "Nothing to add"]])
+    draft, reports = tmp_path / "q.yaml", tmp_path / "out"
+    result = CliRunner().invoke(main, ["questionnaire", "init", str(sheet), "--out", str(draft)])
+    assert result.exit_code == 0, result.output
+    remarks = [q for q in load_questionnaire(draft).questions if q.header == "Any remarks?"]
+    assert [(q.id, q.occurrence) for q in remarks] == [("any_remarks", 1), ("any_remarks_2", 2)]
+    result = CliRunner().invoke(main, ["validate", str(sheet), "--questionnaire", str(draft),
+                                       "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["problems"] == []
+    result = CliRunner().invoke(main, ["render", str(sheet), "--questionnaire", str(draft),
+                                       "--out", str(reports)])
+    assert result.exit_code == 0, result.output
+    assert "Lights on, speed down" in pdf_text(reports / "reports" / "reponse-2.pdf")
+
+    # A definition that names the title once reads its first column only, and says so.
+    text = draft.read_text(encoding="utf-8")
+    draft.write_text(text[:text.index("  - id: any_remarks_2")], encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(sheet), "--questionnaire", str(draft),
+                                       "--json"])
+    assert [(p["code"], p["cell"]) for p in json.loads(result.stdout)["problems"]] == [
+        ("duplicate-column", "H1")]

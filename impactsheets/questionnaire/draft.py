@@ -61,6 +61,7 @@ class Draft:
     high: float | None = None
     choice_list: str | None = None
     rows: list[GridRow] = field(default_factory=list)  # a grid's
+    occurrence: int = 1  # the Nth column with this header
 
 
 def split_options(cells: Iterable[str]) -> Counter[str]:
@@ -226,23 +227,21 @@ def draft_questionnaire(table: Table, name: str = "mon-questionnaire") -> str:
     rows = len(answered_rows)
     drafts: list[Draft] = []
     ids: set[str] = set()
-    seen: set[str] = set()
-    skipped: list[str] = []
+    seen: Counter[str] = Counter()  # a title Google repeats: one question per column
     for i, header in enumerate(headers):
         key = normalize_label(header)
-        if i == timestamp or not key or i in ours or key in seen:
-            if key in seen:
-                skipped.append(header)
+        if i == timestamp or not key or i in ours:
             continue
-        seen.add(key)
+        seen[key] += 1
         values = [cell_text(r.cell(i)) for r in answered_rows]
         draft = _guess(header, [v for v in values if v], rows, locale)
         draft.id = _unique(slugify(header, "question").replace("-", "_")[:40].strip("_"), ids)
+        draft.occurrence = seen[key]
         drafts.append(draft)
     drafts = _grids(drafts)
     site = _site(drafts, rows)
     return _yaml(name, headers[timestamp] if timestamp is not None else None, locale, site,
-                 {}, drafts, skipped)
+                 {}, drafts)
 
 
 def _trimmed(header: str) -> str:
@@ -271,7 +270,8 @@ def _grids(drafts: list[Draft]) -> list[Draft]:
     groups: dict[str, list[Draft]] = {}
     for draft in drafts:
         match = _GRID.match(draft.header)
-        if match and draft.type in ("single_choice", "multiple_choice", "scale"):
+        if match and draft.type in ("single_choice", "multiple_choice", "scale") \
+                and draft.occurrence == 1:  # a grid repeated in a later section: its columns
             groups.setdefault(match["question"], []).append(draft)
     grids: dict[int, Draft] = {}  # the first row's id(): its grid
     taken = {d.id for d in drafts}
@@ -329,7 +329,7 @@ def _q(text: str) -> str:
 
 
 def _yaml(name: str, timestamp: str | None, locale: str | None, site: dict[str, object],
-          lists: dict[str, list[str]], drafts: list[Draft], skipped: list[str]) -> str:
+          lists: dict[str, list[str]], drafts: list[Draft]) -> str:
     out = ["# Draft written by 'impactsheets questionnaire init': check every '# guessed' line,",
            "# then give `label`s, `parts` and `topic`s (README, \"Your own form\").",
            f"id: {_q(name)}", f"title: {_q(name)}", "version: \"1\"", "language: fr",
@@ -351,8 +351,6 @@ def _yaml(name: str, timestamp: str | None, locale: str | None, site: dict[str, 
             out.append(f"  {role}: {site[role]}  # guessed from the header")
     if timestamp:
         out.append(f"timestamp: {{header: {_q(timestamp)}}}")
-    if skipped:
-        out.append(f"# repeated columns left out: {', '.join(_q(s) for s in skipped)}")
     if lists:
         out.append("choice_lists:")
         for list_name, options in lists.items():
@@ -362,6 +360,9 @@ def _yaml(name: str, timestamp: str | None, locale: str | None, site: dict[str, 
     for d in drafts:
         out.append(f"  - id: {d.id}")
         out.append(f"    header: {_q(d.header)}")
+        if d.occurrence > 1:
+            out.append(f"    occurrence: {d.occurrence}  # column {d.occurrence} of those headed "
+                       "so (a title Google repeats in several sections)")
         out.append(f"    type: {d.type}  # guessed: {d.why}")
         if d.required:
             out.append("    required: true  # guessed: every row answers it")

@@ -39,7 +39,7 @@ _TOP_KEYS = {"id", "title", "version", "language", "locale", "template", "site",
              "timestamp", "parts", "choice_lists", "questions"}
 _QUESTION_KEYS = {"id", "header", "aliases", "label", "type", "required", "topic", "choices",
                   "allow_other", "min", "max", "max_length", "pattern", "pattern_hint",
-                  "required_when", "asked_when", "entry_id", "description", "labels"}
+                  "required_when", "asked_when", "entry_id", "description", "labels", "occurrence"}
 _CHOICE_KEYS = {"value", "label", "report", "aliases", "exclusive"}
 _CONDITION_KEYS = {"question", "equals", "any_of", "answered", "at_least"}
 _PART_KEYS = {"id", "title", "intensity", "topics"}
@@ -203,7 +203,7 @@ def _build(raw: Any, b: _Builder) -> Questionnaire:
                                         f"(first at line {ids[question.id]})")
         ids[question.id] = question.line
         for header in question.headers:
-            key = normalize_label(header)
+            key = f"{normalize_label(header)}#{question.occurrence}"
             if key in headers:
                 other, line = headers[key]
                 raise b.fail(question.line, f"duplicate header {header!r}: already used by "
@@ -326,6 +326,7 @@ def _question(item: Any, b: _Builder, lists: dict[str, tuple[Choice, ...]], line
         type=qtype,
         required=b.flag(node, "required", where),
         aliases=b.strings(node, "aliases", where),
+        occurrence=_whole(node, "occurrence", b, where) or 1,
         topic=b.text(node, "topic", where, required=False) or None,
         choices=choices,
         allow_other=b.flag(node, "allow_other", where),
@@ -400,12 +401,15 @@ def _parts(top: LineMapping, b: _Builder, by_id: dict[str, Question]) -> tuple[P
 
 
 def _entry_id(node: LineMapping, b: _Builder, where: str) -> int | None:
-    value = node.get("entry_id")
+    return _whole(node, "entry_id", b, where, " (the N of the form's entry.N)")
+
+
+def _whole(node: LineMapping, key: str, b: _Builder, where: str, hint: str = "") -> int | None:
+    value = node.get(key)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise b.fail(node.line_of("entry_id"), f"{where}: 'entry_id' must be a whole number "
-                                               "(the N of the form's entry.N)")
+        raise b.fail(node.line_of(key), f"{where}: {key!r} must be a whole number{hint}")
     return value
 
 

@@ -60,6 +60,7 @@ class Question:
     type: str
     required: bool = False
     aliases: tuple[str, ...] = ()
+    occurrence: int = 1  # the Nth column headed so (Google repeats a title in several sections)
     topic: str | None = None
     choices: tuple[Choice, ...] = ()
     allow_other: bool = False
