@@ -4,9 +4,10 @@ Used with ``templates/generic`` (a questionnaire's ``template: generic``; the dr
 ``questionnaire init`` name it). Each part and topic of the questionnaire — or one part of
 every question when it has none — shows each answered question's label and its answer:
 choices as a list, a scale as dots with its position ("••••··· 4 sur 7", between its end labels
-when it has some), numbers and dates
-in French, short texts as said, long texts as quotes. The site's identity questions are in the
-header, its e-mail address nowhere.
+when it has some), a grid as a small table of its answered rows (see
+:mod:`impactsheets.report.grid_table`), numbers and dates in French, short texts as said, long
+texts as quotes. The site's identity questions are in the header, its e-mail address nowhere;
+an anonymous respondent is titled by its number ("Réponse 4 du 1er octobre 2019").
 
 >>> from impactsheets.questionnaire import Question
 >>> scale = Question("q", "Q", "Q", "scale", min=1, max=7)

@@ -5,6 +5,15 @@ column, or, for a checkbox grid, a check mark under each chosen column.
 Rules between the rows in the template's rule colour, row labels in the text colour, answers
 and check marks in the primary colour; the first column is as wide as its longest label (at most
 45 % of the page), the check-mark columns at most 30 mm each.
+
+>>> from impactsheets.report.pdf import _Styles, register_fonts
+>>> from impactsheets.report.template import load_template
+>>> t = load_template("generic")
+>>> s = _Styles(t.style, register_fonts(t.folder, tuple(sorted(t.style.fonts.items()))))
+>>> checks = grid_table(AnswerGrid((("Cuisine", ("Matin", "Soir")),), ("Matin", "Midi", "Soir")),
+...                     s, 500)
+>>> [round(w) for w in checks._colWidths], [getattr(c, "text", c) for c in checks._cellvalues[1]]
+([100, 85, 85, 85], ['Cuisine', '✓', '', '✓'])
 """
 
 from __future__ import annotations
