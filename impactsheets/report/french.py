@@ -72,15 +72,19 @@ def by_count(n: int, one: str, many: str, zero: str | None = None) -> str:
 
 
 def join(items: Sequence[str], conjunction: str = "et") -> str:
-    """Items joined the French way: "a, b et c" (no serial comma; empty items skipped).
+    """Items joined the French way: "a, b et c" (no serial comma; empty items skipped);
+    when an item holds a comma itself, semicolons keep the items apart.
 
     >>> join(["a"]), join(["a", "b"]), join(["a", "", "b", "c"], "ou")
     ('a', 'a et b', 'a, b ou c')
+    >>> join(["Hispanic, Latino, or Spanish origin", "Asian", "White"])
+    'Hispanic, Latino, or Spanish origin\u202f; Asian et White'
     """
     items = [i for i in items if i]
     if len(items) < 2:
         return "".join(items)
-    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+    separator = "\u202f; " if any("," in i for i in items) else ", "
+    return f"{separator.join(items[:-1])} {conjunction} {items[-1]}"
 
 
 def elide(text: str) -> str:
