@@ -83,7 +83,8 @@ def test_a_grid_is_one_question_per_row_sharing_its_columns(tmp_path: Path) -> N
                          "{id: week_end, label: \"Le week-end\"}]\n", ""),
      "line 14: grid 'moments': a grid needs 'rows', a non-empty list"),
     (lambda t: t.replace("question: pieces.cuisine", "question: pieces"),
-     "question 'avis': condition names unknown question 'pieces'"),
+     "question 'avis': condition names unknown question 'pieces' (a grid: name one of its "
+     "rows, such as 'pieces.cuisine')"),
 ])
 def test_a_broken_grid_names_its_line(tmp_path: Path, edit, problem) -> None:
     path = definition(tmp_path, edit(DEFINITION))

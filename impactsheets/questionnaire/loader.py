@@ -215,7 +215,7 @@ def _build(raw: Any, b: _Builder) -> Questionnaire:
     for question in questions:
         for cond in (question.required_when, question.asked_when):
             if cond is not None:
-                _check_condition(cond, question, by_id, b)
+                _check_condition(cond, question, by_id, b, grids)
 
     timestamp = b.mapping(top.get("timestamp") or LineMapping(), "timestamp",
                           top.line_of("timestamp"), {"header", "aliases"})
@@ -357,11 +357,13 @@ def choices_of(node: LineMapping, b: _Builder, lists: dict[str, tuple[Choice, ..
 
 
 def _check_condition(cond: Condition, question: Question, by_id: dict[str, Question],
-                     b: _Builder) -> None:
+                     b: _Builder, grids: dict[str, Grid]) -> None:
     target = by_id.get(cond.question)
     if target is None:
+        grid = grids.get(cond.question)  # a condition is on one row's answer
+        hint = f" (a grid: name one of its rows, such as {grid.rows[0]!r})" if grid else ""
         raise b.fail(question.line, f"question {question.id!r}: condition names unknown "
-                                    f"question {cond.question!r}")
+                                    f"question {cond.question!r}{hint}")
     if target.id == question.id:
         raise b.fail(question.line, f"question {question.id!r}: condition names itself")
     known = {c.value for c in target.choices}
