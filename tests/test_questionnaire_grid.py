@@ -210,3 +210,31 @@ def test_init_makes_a_grid_of_numbered_columns_with_every_step(tmp_path: Path) -
     result = CliRunner().invoke(main, ["validate", str(sheet), "--questionnaire", str(draft),
                                        "--json"])
     assert result.exit_code == 0 and json.loads(result.stdout)["problems"] == []
+
+
+def test_a_grid_google_repeats_in_a_later_section_is_a_second_grid(tmp_path: Path) -> None:
+    from test_report_generic import pdf_text
+
+    sheet = tmp_path / "deux.csv"
+    with sheet.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows([
+            ["Horodateur", "Section ?", "Notez [Accueil]", "Notez [Café ]", "Notez [Accueil]",
+             "Notez [Café]"],
+            ["13/10/2026 10:00:00", "Une", "Bien", "Mal", "", ""],
+            ["14/10/2026 10:00:00", "Deux", "", "", "Mal", "Très bien"],
+            ["15/10/2026 10:00:00", "Une", "Très bien", "Bien", "", ""]])
+    draft = tmp_path / "q.yaml"
+    assert CliRunner().invoke(main, ["questionnaire", "init", str(sheet), "--out",
+                                     str(draft)]).exit_code == 0
+    q = load_questionnaire(draft)
+    first, second = q.grids.values()
+    assert [q.question(r).occurrence for r in (*first.rows, *second.rows)] == [1, 1, 2, 2]
+    result = CliRunner().invoke(main, ["validate", str(sheet), "--questionnaire", str(draft),
+                                       "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["problems"] == []
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["render", str(sheet), "--questionnaire", str(draft),
+                                     "--out", str(out)]).exit_code == 0
+    lines = pdf_text(out / "reports" / "reponse-2.pdf").splitlines()
+    start = lines.index("Notez")  # the later section's answers reach the report
+    assert lines[start + 1:start + 5] == ["Accueil", "Mal", "Café", "Très bien"]

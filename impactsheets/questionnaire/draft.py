@@ -267,15 +267,14 @@ def _grids(drafts: list[Draft]) -> list[Draft]:
     """Google's grid columns "Question [row]" of one question made one grid (its rows share
     the options seen; rows of small whole numbers, every step from the lowest to the highest
     bound guessed)."""
-    groups: dict[str, list[Draft]] = {}
-    for draft in drafts:
+    groups: dict[tuple[str, int], list[Draft]] = {}  # a grid repeated in a later section: its
+    for draft in drafts:                               # second columns, a grid of their own
         match = _GRID.match(draft.header)
-        if match and draft.type in ("single_choice", "multiple_choice", "scale") \
-                and draft.occurrence == 1:  # a grid repeated in a later section: its columns
-            groups.setdefault(match["question"], []).append(draft)
+        if match and draft.type in ("single_choice", "multiple_choice", "scale"):
+            groups.setdefault((match["question"], draft.occurrence), []).append(draft)
     grids: dict[int, Draft] = {}  # the first row's id(): its grid
     taken = {d.id for d in drafts}
-    for question, members in groups.items():
+    for (question, occurrence), members in groups.items():
         if len(members) < 2:
             continue
         numbers = all(m.type == "scale" for m in members)  # columns 1, 2, 3…: every step
@@ -293,7 +292,7 @@ def _grids(drafts: list[Draft]) -> list[Draft]:
                      f"{len(choices)} columns «{question} [row]»: a "
                      f"{'checkbox' if several else 'multiple choice'} grid of "
                      f"{len(options)} options seen", required=all(m.required for m in choices),
-                     options=options)
+                     options=options, occurrence=occurrence)
         grid.rows = [GridRow(row_id(label, rows), label, m.required)
                      for m in choices if (label := _GRID.match(m.header)["row"])]  # type: ignore[index]
         grids[id(choices[0])] = grid

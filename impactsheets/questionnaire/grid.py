@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from impactsheets.questionnaire.loader import _Builder
 
 GRID_KEYS = {"id", "header", "aliases", "label", "type", "required", "topic", "choices", "rows",
-             "required_when", "asked_when", "description"}
+             "required_when", "asked_when", "description", "occurrence"}
 _ROW_KEYS = {"id", "label", "header", "aliases", "entry_id", "required"}
 
 
@@ -85,7 +85,7 @@ def load_grid(item: LineMapping, b: _Builder, lists: dict[str, tuple[Choice, ...
               ) -> tuple[Grid, list[Question]]:
     """The grid of a ``questions`` entry and its rows' questions (``lists``: the definition's
     ``choice_lists``)."""
-    from impactsheets.questionnaire.loader import _entry_id, choices_of
+    from impactsheets.questionnaire.loader import _entry_id, _whole, choices_of
 
     where = f"grid {item['id']!r}" if isinstance(item.get("id"), str) else "a grid"
     node = b.mapping(item, where, line, GRID_KEYS)
@@ -96,6 +96,7 @@ def load_grid(item: LineMapping, b: _Builder, lists: dict[str, tuple[Choice, ...
     aliases = b.strings(node, "aliases", where)
     required = b.flag(node, "required", where)
     topic = b.text(node, "topic", where, required=False) or None
+    occurrence = _whole(node, "occurrence", b, where) or 1  # a grid Google repeats: its Nth
     raw = node.get("rows")
     if not isinstance(raw, list) or not raw:
         raise b.fail(node.line_of("rows") if "rows" in node else node.line,
@@ -117,6 +118,7 @@ def load_grid(item: LineMapping, b: _Builder, lists: dict[str, tuple[Choice, ...
             required=b.flag(row, "required", f"row {rid!r}") if "required" in row else required,
             aliases=(*b.strings(row, "aliases", f"row {rid!r}"),
                      *(f"{alias} [{text}]" for alias in aliases)),
+            occurrence=occurrence,
             topic=topic,
             choices=choices,
             required_when=b.condition(node, "required_when", where),
