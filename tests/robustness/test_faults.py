@@ -9,12 +9,9 @@ per site, the sheet annotated.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -24,7 +21,9 @@ from typing import Any
 
 import pytest
 from figures_log import record
+from processes import alive, children
 from pypdf import PdfReader
+from snapshots import differences, snapshot
 
 from impactsheets.config import SyncConfig
 from impactsheets.emulator import Emulator
@@ -146,56 +145,6 @@ def test_fault_then_next_run_converges(call: str, kind: str, emulator_env: Emula
     assert one_line, f"the error is not one clear line: {message!r}"
 
 
-def children(pid: int) -> set[int]:
-    """The processes whose parent is ``pid`` (the render workers of a sync)."""
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == pid:
-            found.add(int(stat.parent.name))
-    return found
-
-
-def alive(pids: set[int]) -> set[int]:
-    living = set()
-    for pid in pids:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            continue
-        if state != "Z":
-            living.add(pid)
-    return living
-
-
-def snapshot(emu: Emulator, key: str, folder: str, out: Path) -> dict[str, Any]:
-    """What a run leaves, comparable between two sheets and folders: the PDFs, index and
-    state rows, the sheet (values, notes, colours, worksheets) and the Drive listing, with
-    Drive ids and the sheet key replaced by names (the state's timestamp column left out)."""
-    files = {f["id"]: f["name"] for f in emu.drive_files(folder)}
-    listing = sorted((f["name"], f.get("mimeType"), hashlib.sha256(emu.file_content(f["id"]))
-                      .hexdigest()) for f in emu.drive_files(folder))
-    dump = emu.state()["spreadsheets"][key]
-    for sheet in dump["sheets"]:
-        sheet["properties"] = {k: v for k, v in sheet["properties"].items() if k != "sheetId"}
-    db = sqlite3.connect(out / "state.sqlite")
-    rows = db.execute("SELECT key, slug, fingerprint, pdf, drive_id, link FROM sites"
-                      " ORDER BY key").fetchall()
-    db.close()
-    # (index.html, the dashboard, shows the run's own date and duration: not compared)
-    local = {str(p.relative_to(out)): p.read_bytes().hex() for p in sorted(out.rglob("*"))
-             if p.is_file() and p.suffix in (".pdf", ".csv")}
-    text = json.dumps({"sheet": dump, "state": rows, "files": local, "drive": listing},
-                      sort_keys=True, default=str)
-    for file_id, name in files.items():
-        text = text.replace(file_id, f"<drive:{name}>")
-        text = text.replace(file_id.encode().hex(), f"<drive:{name}>".encode().hex())
-    return json.loads(text.replace(key, "<key>").replace(folder, "<folder>"))
-
-
 def test_killed_sync_converges_every_time(emulator_env: Emulator, tmp_path: Path) -> None:
     """SIGKILL a real ``python sync.py`` rendering with the production default (all cores,
     at least 2 workers) at seeded random moments, many times in a row. After each kill no
@@ -274,5 +223,8 @@ def test_killed_sync_converges_every_time(emulator_env: Emulator, tmp_path: Path
         f"output: {tmp_path / 'clean'}\ndrive:\n  folder_id: {clean_folder}\n", encoding="utf-8")
     subprocess.run([sys.executable, str(ROOT / "sync.py"), "--config", str(clean_config), *jobs],
                    env=env, capture_output=True, timeout=120, check=True)
-    assert snapshot(emu, KEY, folder, tmp_path / "out") == snapshot(
-        emu, clean_key, clean_folder, tmp_path / "clean")
+    soaked = snapshot(emu, KEY, folder, tmp_path / "out")
+    clean = snapshot(emu, clean_key, clean_folder, tmp_path / "clean")
+    differing = differences(soaked, clean)
+    record("soak_compared", differences=differing)
+    assert not differing, "the soaked output differs from a clean run's:\n" + "\n".join(differing)
