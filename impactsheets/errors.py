@@ -27,7 +27,13 @@ EXIT_LOCKED = 7
 EXIT_MAIL = 8
 EXIT_OUTPUT = 9  # the output folder or the state file cannot be written
 EXIT_INTERNAL = 70  # a bug (sysexits' EX_SOFTWARE): the traceback is saved to a log file
-EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM (128 + SIGINT, as shells report it)
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
+EXIT_TERMINATED = 143  # SIGTERM, what cron, systemd or `timeout` send to stop a run (128 + 15)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: the run stops as for Ctrl-C (workers ended, lock released, temporary
+    files removed), then exits :data:`EXIT_TERMINATED`."""
 
 
 class ImpactsheetsError(Exception):

@@ -4,7 +4,8 @@ Machine output (``--json``) goes to stdout, human messages to stderr. Exit codes
 "Exit codes"): 0 ok, 1 the data has errors, 2 usage error, 3 the tool cannot run,
 4 configuration error, 5 Google Sheets/Drive access error, 6 some reports failed,
 7 another run holds the lock, 8 e-mails could not be sent, 9 the output cannot be written,
-70 internal error (the traceback is saved to a log file), 130 interrupted.
+70 internal error (the traceback is saved to a log file), 130 interrupted (Ctrl-C),
+143 stopped by SIGTERM.
 
 >>> from click.testing import CliRunner
 >>> CliRunner().invoke(main, ["--version"]).output.startswith("impactsheets")

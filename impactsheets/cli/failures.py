@@ -28,10 +28,13 @@ from impactsheets import __version__
 from impactsheets.errors import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
     ImpactsheetsError,
     OutputError,
+    Terminated,
     from_os_error,
 )
+from impactsheets.stopping import sigterm_stops
 
 __all__ = ["reports_errors", "save_traceback"]
 
@@ -44,12 +47,14 @@ def reports_errors(func: F) -> F:
     Named exceptions carry their code; OS and SQLite errors (disk full, read-only folder…)
     exit 8 or 3; anything else is a bug: its traceback goes to a log file (in the output
     folder, else the current or the temporary folder) that the one line names, exit 70.
+    SIGTERM stops the command as Ctrl-C does (every cleanup runs), exit 143.
     """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            with sigterm_stops():
+                return func(*args, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except ImpactsheetsError as exc:
@@ -60,6 +65,8 @@ def reports_errors(func: F) -> F:
         except sqlite3.Error as exc:
             error = OutputError(f"state file: {exc}")
             _fail(str(error), error.exit_code)
+        except Terminated:
+            _fail("stopped by SIGTERM", EXIT_TERMINATED)
         except KeyboardInterrupt:
             _fail("interrupted", EXIT_INTERRUPTED)
         except Exception as exc:

@@ -6,7 +6,8 @@ out of memory) fails the sites not yet rendered, with one error each, instead of
 the run.
 
 Workers live only as long as the process that started them: on Linux the kernel kills them
-when it dies (``PR_SET_PDEATHSIG``), elsewhere a watchdog thread in each worker does. They
+when it dies (``PR_SET_PDEATHSIG``), elsewhere a watchdog thread in each worker does; when
+the run stops early (an error, Ctrl-C, SIGTERM) they are killed before it exits. They
 write nothing to the terminal: their stdin, stdout and stderr are ``/dev/null``, so a
 ``| tee`` or a scheduler reading the output never waits for them.
 
@@ -17,6 +18,7 @@ write nothing to the terminal: their stdin, stdout and stderr are ``/dev/null``,
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import os
@@ -102,14 +104,27 @@ def render_many(tasks: Sequence[Task], questionnaire: str | None, template: str,
     done = 0
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init,
                                initargs=(os.getpid(), questionnaire, template, network))
+    finished = False
     try:
         for result in pool.map(_render_in_worker, tasks, chunksize=chunk):
             done += 1
             yield result
+        finished = True
     except BrokenProcessPool:
         log.error("a rendering process died: %d report(s) not rendered this run",
                   len(tasks) - done)
         for key, _ in tasks[done:]:
             yield key, None, WORKER_DIED
-    finally:  # the caller stopped early (an error, Ctrl-C): drop the queued work
+        finished = True
+    finally:
+        if not finished:  # the caller stopped early (an error, Ctrl-C, SIGTERM): end the
+            _end_workers(pool)  # workers now rather than wait for the reports they draw
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """SIGKILL the pool's worker processes (their results are no longer wanted)."""
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.kill()

@@ -14,7 +14,6 @@ import json
 import os
 import resource
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -374,19 +373,6 @@ def test_a_bug_without_an_output_folder_saves_its_traceback_in_the_current_folde
     check_failure("internal-error-no-output", EXIT_INTERNAL, result.stderr, result.exit_code,
                   tmp_path, f"the details are in {logs[0] if logs else '?'}")
     assert result.exit_code != 1  # exit 1 means only "the data has errors"
-
-
-def test_interrupted_run_exits_130_with_one_line(tmp_path: Path) -> None:
-    config = setup(tmp_path)
-    process = subprocess.Popen([sys.executable, str(ROOT / "sync.py"), "--config", str(config)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    reports = tmp_path / "out" / "reports"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not list(reports.glob("*.pdf")):
-        time.sleep(0.01)
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
-    check_failure("interrupted", 130, stderr, process.returncode, tmp_path, "interrupted")
 
 
 def test_lock_of_a_dead_run_is_taken_over(tmp_path: Path) -> None:
