@@ -5,7 +5,10 @@ Every file the tool writes goes through :func:`atomic_file` (or :func:`atomic_wr
 data goes to a temporary file beside the target, named ``.<name>.<pid>.<random>.part``, which
 is renamed over the target once complete. A reader, or a run killed at any moment, sees the
 old file or the new one, never a partial one; a failed write removes its temporary file; a
-killed run's temporary files are removed by the next run (:func:`remove_partials`).
+killed run's temporary files are removed by the next run: the sync removes them from its
+folders under its lock (:func:`remove_partials`), and the first write of any command into a
+folder removes those of dead processes there (a dry run's e-mail previews, a synthesis, an
+export…).
 
 >>> import tempfile; d = Path(tempfile.mkdtemp())
 >>> atomic_write(d / "a.txt", b"ok").read_bytes()
@@ -14,6 +17,12 @@ b'ok'
 ...     _ = handle.write(b"secret")
 >>> oct((d / "b.txt").stat().st_mode & 0o777), sorted(p.name for p in d.iterdir())
 ('0o600', ['a.txt', 'b.txt'])
+
+A temporary file that a killed process left (its pid is gone) goes at the next write there:
+
+>>> e = Path(tempfile.mkdtemp()); _ = (e / ".a.txt.999999999.x1y2z3.part").write_bytes(b"half")
+>>> sorted(p.name for p in atomic_write(e / "c.txt", b"ok").parent.iterdir())
+['c.txt']
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ from typing import BinaryIO
 
 PARTIAL_SUFFIX = ".part"
 _PARTIAL = re.compile(r"^\..+\.(?P<pid>\d+)\.[^.]+\.part$")
+_CLEANED: set[Path] = set()  # folders whose dead temporary files this process removed
 
 
 @contextmanager
@@ -38,6 +48,7 @@ def atomic_file(path: Path, mode: int = 0o644) -> Iterator[BinaryIO]:
     for a moment), then given ``mode`` just before the rename.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    _clean_once(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=PARTIAL_SUFFIX,
                                dir=path.parent)
     try:
@@ -96,3 +107,21 @@ def remove_partials(*folders: Path) -> int:
                 leftover.unlink()
                 count += 1
     return count
+
+
+def _clean_once(folder: Path) -> None:
+    """Remove, once per process and folder, the temporary files of dead writers: only names
+    of the writer's own pattern (``.<name>.<pid>.<random>.part``) whose process is gone."""
+    try:
+        key = folder.resolve()
+    except OSError:
+        return
+    if key in _CLEANED:
+        return
+    _CLEANED.add(key)
+    with suppress(OSError):
+        for leftover in folder.glob(f".*{PARTIAL_SUFFIX}"):
+            match = _PARTIAL.match(leftover.name)
+            if match and not _alive(int(match["pid"])):
+                with suppress(FileNotFoundError):
+                    leftover.unlink()

@@ -185,5 +185,6 @@ def run_lock(config: SyncConfig, dry_run: bool = False) -> Iterator[None]:
     except OSError as exc:
         raise from_os_error(exc, "cannot create the output folder") from None
     with RunLock(config.output / ".sync.lock"):
-        remove_partials(config.output, config.output / "reports", config.state_path.parent)
+        remove_partials(config.output, config.output / "reports", config.output / "emails-preview",
+                        config.state_path.parent)
         yield

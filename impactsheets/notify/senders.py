@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from impactsheets.errors import MailError
-from impactsheets.files import atomic_write
+from impactsheets.files import atomic_write, remove_partials
 from impactsheets.notify.settings import SmtpSettings
 
 
@@ -45,6 +45,8 @@ class PreviewSender:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.written: list[Path] = []
+        # A dry run takes no lock: the temporary files of a killed dry run are removed here.
+        remove_partials(folder)
         for old in folder.glob("*.eml"):  # the previews of an earlier dry run
             old.unlink()
 

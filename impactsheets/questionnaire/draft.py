@@ -24,6 +24,7 @@ from pathlib import Path
 
 from impactsheets.answers import cell_text, parse_date
 from impactsheets.errors import QuestionnaireError
+from impactsheets.files import atomic_write
 from impactsheets.locales import detect_locale, read_number
 from impactsheets.questionnaire.grid import GridRow, grid_yaml, row_id
 from impactsheets.questionnaire.labels import normalize_label
@@ -408,6 +409,5 @@ def init_questionnaire(source: str, out: Path, worksheet: str | None = None,
         raise QuestionnaireError(f"{out}: already exists (use --force to replace it)")
     table = read_table(source, worksheet)
     text = draft_questionnaire(table, slugify(Path(str(source)).stem, "questionnaire"))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    atomic_write(out, text)  # a killed run leaves the old file, or none
     return out, len(load_questionnaire(out).questions)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from impactsheets.errors import QuestionnaireError
+from impactsheets.files import atomic_write
 from impactsheets.questionnaire.draft import (
     TIMESTAMP_HEADERS,
     Draft,
@@ -347,6 +348,5 @@ def import_questionnaire(source: str, out: Path | None, force: bool = False
             target = Path(tmp) / "questionnaire.yaml"
             target.write_text(text, encoding="utf-8")
             return text, len(load_questionnaire(target).questions)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    atomic_write(target, text)  # a killed import leaves the old file, or none
     return text, len(load_questionnaire(target).questions)

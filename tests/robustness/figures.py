@@ -58,6 +58,7 @@ def main() -> int:
     fault_table = Counter((f["call"], f["fault"]) for f in faults)
     outcomes_by = Counter(f["outcome"] for f in faults)
     kills = by_kind.get("kill", [])
+    commands = Counter(k.get("command", "sync.py") for k in kills)
     cells = by_kind.get("answer_cells", [])
     changed = sum(r.get("answer_cells_changed", 0) for r in cells)
     checked = sum(r.get("answer_cells", 0) for r in cells)
@@ -89,8 +90,9 @@ def main() -> int:
                        subsequent_indent="  "),
         "  exit codes: " + ", ".join(f"{k} ×{v}" for k, v in sorted(env_codes.items(),
                                                                    key=lambda i: int(i[0]))),
-        f"kill points tried (SIGKILL of sync.py)        {len(kills)} "
-        f"({sum(k['killed'] for k in kills)} killed mid-run, "
+        f"kill points tried (SIGKILL)                   {len(kills)} "
+        f"({', '.join(f'{n} of {c}' for c, n in sorted(commands.items()))}; "
+        f"{sum(k['killed'] for k in kills)} killed mid-run, "
         f"{sum(bool(k.get('workers')) and k['killed'] for k in kills)} while rendering in "
         f"worker processes)",
         f"runs converged after a fault or a kill        "

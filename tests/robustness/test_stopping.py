@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
 import time
+from email import message_from_bytes
+from email.policy import default
 from pathlib import Path
 
 import pytest
+import yaml
+from figures_log import record
 from processes import alive, children
-from test_environment import REPORTS, ROOT, check_failure, pdfs, setup, sync_process
+from test_environment import REPORTS, ROOT, check_failure, pdfs, setup, sync_process, temporaries
+
+COMMAND = [sys.executable, "-c", "from impactsheets.cli import main; main()"]
 
 
 def _sigint_default() -> None:
@@ -65,4 +72,55 @@ def test_a_stopped_run_ends_its_workers_and_exits_with_one_line(
     done = sync_process(config)
     assert done.returncode == 0, done.stderr
     assert len(pdfs(tmp_path)) == REPORTS
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_a_killed_notify_dry_run_leaves_nothing_after_the_next_run(tmp_path: Path) -> None:
+    """``notify --dry-run`` takes no lock and writes e-mail previews: killed at seeded moments
+    while it writes them, the temporary files it leaves (and one planted as a killed writer
+    leaves it) are gone after the next dry run, and every preview is complete."""
+    config = setup(tmp_path)
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["notify"] = {"from": "Réseau <coordination@reseau.example.org>", "after_sync": False,
+                      "smtp": {"host": "127.0.0.1", "port": 9, "security": "none"}}
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert sync_process(config).returncode == 0
+    previews = tmp_path / "out" / "emails-preview"
+    notify = [*COMMAND, "notify", "--config", str(config), "--dry-run"]
+    started = time.monotonic()
+    first = subprocess.run(notify, capture_output=True, text=True, timeout=180)
+    assert first.returncode == 0, first.stderr
+    expected = sorted(p.name for p in previews.glob("*.eml"))
+    window = time.monotonic() - started
+    rng = random.Random(3)
+    kills = 0
+    for _ in range(4):
+        process = subprocess.Popen(notify, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        delay = rng.uniform(window * 0.5, window)
+        time.sleep(delay)
+        killed = process.poll() is None
+        if killed:
+            process.kill()
+        _, err = process.communicate(timeout=60)
+        record("kill", command="notify --dry-run", delay=round(delay, 3), killed=killed,
+               workers=0, survivors=0, traceback=b"Traceback" in err)
+        kills += 1
+    planted = previews / f".0001-planted-report.eml.{_dead_pid()}.k1ll3d00.part"
+    planted.write_bytes(b"From: half a message")
+    again = subprocess.run(notify, capture_output=True, text=True, timeout=180)
+    left = temporaries(tmp_path)
+    record("env_fault", case="notify-dry-run-after-sigkill", exit=again.returncode,
+           traceback="Traceback" in again.stderr, leftovers=len(left))
+    assert again.returncode == 0, again.stderr
+    assert left == [], left
+    assert sorted(p.name for p in previews.glob("*.eml")) == expected
+    for eml in previews.glob("*.eml"):  # each preview a whole message
+        assert message_from_bytes(eml.read_bytes(), policy=default)["Subject"], eml
+    for attempt in range(kills):
+        record("kill_converged", attempt=attempt, command="notify --dry-run")
 
