@@ -49,10 +49,10 @@ EXPORTS = [
            ("Industry", "Job title", "Additional context on job title",
             "Additional context on income", "Country", "City", "Gender", "Race"),
            ("reponse-1.pdf", "rempli le 27 avril 2021"),  # US "4/27/2021"
-           # checkbox labels holding ", ", re-joined "a, b et c" by the report
+           # checkbox labels holding ", ": the report joins them "a ; b et c" (french.join)
            whole=((10, "Hispanic, Latino, or Spanish origin et White"),
                   (57, "Hispanic, Latino, or Spanish origin"),
-                  (161, "Hispanic, Latino, or Spanish origin, Middle Eastern or Northern African "
+                  (161, "Hispanic, Latino, or Spanish origin ; Middle Eastern or Northern African "
                         "et White"))),
 ]
 

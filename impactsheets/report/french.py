@@ -87,6 +87,17 @@ def join(items: Sequence[str], conjunction: str = "et") -> str:
     return f"{separator.join(items[:-1])} {conjunction} {items[-1]}"
 
 
+def number(value: float) -> str:
+    """A number written the French way: decimal comma, thousands apart by a narrow no-break
+    space from 10 000 on (a year or "1500" stays whole).
+
+    >>> number(55000), number(1500), number(1234567.5), number(-12000), number(0.25)
+    ('55\u202f000', '1500', '1\u202f234\u202f567,5', '-12\u202f000', '0,25')
+    """
+    text = f"{value:,.10g}" if abs(value) >= 10_000 else f"{value:.10g}"
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
 def elide(text: str) -> str:
     """Elide de/que/le/la/ne/je/se before a vowel and contract "de le" → "du", "à les" → "aux".
 

@@ -65,8 +65,8 @@ def answer_text(answer: Any, question: Question, labels: Mapping[str, str] | Non
         if key == "scale_ends" and not values["dots"]:
             values["dots"] = "…"
         return fill(wording[key], lambda n, _: values.get(n, ""), require_some=False) or ""
-    if isinstance(answer, float):
-        return f"{answer:,.10g}".replace(",", "\u202f").replace(".", ",")
+    if isinstance(answer, int | float):
+        return french.number(answer)
     if isinstance(answer, datetime | date):
         return french_date(answer)
     return " ".join(str(answer).split())
