@@ -238,3 +238,29 @@ def test_a_grid_google_repeats_in_a_later_section_is_a_second_grid(tmp_path: Pat
     lines = pdf_text(out / "reports" / "reponse-2.pdf").splitlines()
     start = lines.index("Notez")  # the later section's answers reach the report
     assert lines[start + 1:start + 5] == ["Accueil", "Mal", "Café", "Très bien"]
+
+
+def test_long_column_labels_are_never_cut_inside_a_word(tmp_path: Path) -> None:
+    from test_report_generic import pdf_text
+
+    labels = ["Tôt le matin avant le travail", "Midi", "Après-midi en semaine", "Soirée",
+              "Samedi", "Dimanche et jours fériés"]
+    choices = ", ".join(f'{{value: c{i}, label: "{c}"}}' for i, c in enumerate(labels))
+    path = definition(tmp_path, (
+        "id: usages\ntemplate: generic\nsite: {key: []}\nquestions:\n"
+        "  - id: usages\n    header: \"Quand venez-vous ?\"\n    type: checkbox_grid\n"
+        f"    choices: [{choices}]\n    rows:\n"
+        "      - {label: \"L'atelier de réparation de vélos et la bricothèque partagée\"}\n"
+        "      - {label: \"Café\"}\n"))
+    sheet = tmp_path / "r.csv"
+    with sheet.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows([
+            ["Horodateur", *(qu.header for qu in load_questionnaire(path).questions)],
+            ["13/10/2026 10:00:00", "Midi, Dimanche et jours fériés", "Soirée"]])
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["render", str(sheet), "--questionnaire", str(path),
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    words = pdf_text(out / "reports" / "reponse-1.pdf").split()
+    assert {"Dimanche", "Après-midi", "semaine", "travail", "bricothèque"} <= set(words)
+    assert words.count("✓") == 3

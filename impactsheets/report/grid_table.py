@@ -4,7 +4,8 @@ column, or, for a checkbox grid, a check mark under each chosen column.
 
 Rules between the rows in the template's rule colour, row labels in the text colour, answers
 and check marks in the primary colour; the first column is as wide as its longest label (at most
-45 % of the page), the check-mark columns at most 30 mm each.
+45 % of the page), the check-mark columns at most 30 mm each but as wide as their longest word
+(the row labels narrower then; the "row | chosen columns" table when they still do not fit).
 
 >>> from impactsheets.report.pdf import _Styles, register_fonts
 >>> from impactsheets.report.template import load_template
@@ -48,7 +49,11 @@ def grid_table(grid: AnswerGrid, s: _Styles, width: float) -> Table:
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, s.colors["rule"]),
         ("LEFTPADDING", (0, 0), (0, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), _PAD),
         ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
-    if not grid.columns:  # "row | chosen column"
+    words = [w for c in grid.columns for w in c.split()]  # a column never breaks a word
+    column = max((_fitted(s, [w], head_style, 0, width) for w in words), default=0)
+    if column and first + column * len(grid.columns) > width:
+        first = max(width - column * len(grid.columns), width * 0.2)
+    if not grid.columns or first + column * len(grid.columns) > width:  # "row | chosen"
         cells = [[s.para(label, row_style), s.para(french.join(list(chosen)), answer_style)]
                  for label, chosen in grid.rows]
         commands.append(("LINEABOVE", (0, 0), (-1, 0), 0.4, s.colors["rule"]))
@@ -57,7 +62,7 @@ def grid_table(grid: AnswerGrid, s: _Styles, width: float) -> Table:
         table = Table(cells, colWidths=[first, second], hAlign="LEFT")
     else:
         mark = _CHECK if ord(_CHECK) in s.covered else _CROSS
-        column = min((width - first) / len(grid.columns), 30 * mm)
+        column = max(column, min((width - first) / len(grid.columns), 30 * mm))
         cells = [["", *(s.para(c, head_style) for c in grid.columns)]]
         for r, (label, chosen) in enumerate(grid.rows, start=1):
             cells.append([s.para(label, row_style), *(mark if c in chosen else ""
