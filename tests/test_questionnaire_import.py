@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +49,13 @@ def test_every_fixture_imports_to_a_definition_that_loads(path: Path, tmp_path: 
                 if "questionGroupItem" in i for r in i["questionGroupItem"]["questions"]}
     asked = {qu.header for qu in q.questions if qu.type != "email"}
     assert asked == headers
-    by_header = {qu.header: qu for qu in q.questions}
+    by_header = {(qu.header, qu.occurrence): qu for qu in q.questions}
+    seen: Counter[str] = Counter()  # a title the form repeats: its Nth column, in form order
     for item in raw["items"]:
         if "questionItem" in item:
             question = item["questionItem"]["question"]
-            mine = by_header[item["title"]]
+            seen[item["title"]] += 1
+            mine = by_header[item["title"], seen[item["title"]]]
             assert mine.entry_id == int(question["questionId"], 16)
             assert mine.required == bool(question.get("required"))
             assert mine.description == item.get("description", "")
@@ -178,19 +181,59 @@ def test_bad_input_is_one_line_and_exit_3(tmp_path: Path) -> None:
                                   "edit link (…/forms/d/ID/edit)\n")
 
 
-def test_untitled_and_repeated_titles_are_left_out_with_a_comment(tmp_path: Path) -> None:
+def test_untitled_questions_are_left_out_with_a_comment(tmp_path: Path) -> None:
     raw = form("community-garden-en.json")
-    raw["items"].append({"itemId": "0000aaaa", "title": "How long did you stay?",
+    raw["items"].append({"itemId": "0000aaaa", "title": " ",
                          "questionItem": {"question": {"questionId": "0000bbbb",
                                                        "textQuestion": {}}}})
-    path = tmp_path / "twice.json"
+    path = tmp_path / "untitled.json"
     path.write_text(json.dumps(raw), encoding="utf-8")
     out = imported(tmp_path, str(path))
-    q = load_questionnaire(out)
-    assert [qu.header for qu in q.questions].count("How long did you stay?") == 1
+    assert "" not in {qu.header for qu in load_questionnaire(out).questions}
     assert out.read_text(encoding="utf-8").endswith(
-        "# left out, their sheet columns cannot be told apart (give them distinct titles in "
-        "the form): \"How long did you stay?\"\n")
+        "# left out, their sheet columns cannot be told apart (untitled, or a grid repeating a "
+        "row; give them distinct titles in the form): \"\"\n")
+
+
+def test_titles_the_form_repeats_are_read_from_their_nth_column(tmp_path: Path) -> None:
+    # A question and a grid asked before and after the workshop, with one title each time:
+    # Google heads both columns alike; the import reads the later ones as "occurrence: 2".
+    out = imported(tmp_path, str(FORMS / "atelier-avant-apres-fr.json"))
+    text = out.read_text(encoding="utf-8")
+    assert "left out" not in text
+    assert ('  - id: notez_chaque_point_2\n    header: "Notez chaque point"\n    occurrence: 2'
+            "  # column 2 of those headed so (the form repeats this title)\n") in text
+    q = load_questionnaire(out)
+    assert [(qu.id, qu.occurrence) for qu in q.questions] == [
+        ("quel_atelier_avez_vous_suivi", 1), ("comment_vous_sentez_vous", 1),
+        ("notez_chaque_point.accueil", 1), ("notez_chaque_point.horaires", 1), ("un_mot", 1),
+        ("comment_vous_sentez_vous_2", 2), ("notez_chaque_point_2.accueil", 2),
+        ("notez_chaque_point_2.horaires", 2), ("un_mot_2", 2)]
+    sheet = tmp_path / "atelier.csv"
+    grid = ["Notez chaque point [Accueil]", "Notez chaque point [Horaires]"]
+    with sheet.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([
+            ["Horodateur", "Quel atelier avez-vous suivi ?", "Comment vous sentez-vous ?", *grid,
+             "Un mot ?", "Comment vous sentez-vous ?", *grid, "Un mot ?"],
+            ["13/10/2026 10:00:00", "Pain au levain", "2", "Bien", "Moyen", "Un peu stressée",
+             "5", "Mal", "Bien", "J'ai appris le levain"],
+            ["13/10/2026 10:05:00", "Cuisine du monde", "3", "Bien", "Bien", "", "4", "Moyen",
+             "Moyen", ""]])
+    result = CliRunner().invoke(main, ["validate", str(sheet), "--questionnaire", str(out),
+                                       "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["problems"] == []
+    reports = tmp_path / "out"
+    result = CliRunner().invoke(main, ["render", str(sheet), "--questionnaire", str(out),
+                                       "--out", str(reports)])
+    assert result.exit_code == 0, result.output
+    text = pdf_text(reports / "reports" / "reponse-1.pdf")
+    assert "« Un peu stressée »\n" in text
+    assert "« J’ai appris le levain »\n" in text  # the later column's answers reach the report
+    assert "Pas bien ••••• Très bien (5 sur 5)" in text
+    lines = text.splitlines()
+    later = len(lines) - lines[::-1].index("Notez chaque point")
+    assert lines[later:later + 4] == ["Accueil", "Mal", "Horaires", "Bien"]
 
 
 def test_the_imported_french_form_renders_a_report(tmp_path: Path) -> None:

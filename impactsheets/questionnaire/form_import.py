@@ -6,7 +6,9 @@ grid's rows are read from "Title [Row]"), types from the question kinds (a grid 
 columns and rows), options in the form's order, "other", required, scale bounds and end
 labels, sections as report ``parts`` and title items as ``topics``, the sections' navigation as
 ``asked_when`` where one answer decides it, descriptions, and each question's (each grid row's)
-``entry_id`` (the ``entry.N`` of prefilled links: the question id read as hexadecimal).
+``entry_id`` (the ``entry.N`` of prefilled links: the question id read as hexadecimal); a
+title the form repeats (a question or grid asked in several sections) is read from its Nth
+column (``occurrence: N``).
 
 >>> form = {"formId": "F1", "items": [{"title": "Couleur ?", "questionItem": {"question": {
 ...     "questionId": "1f", "required": True, "choiceQuestion": {"type": "RADIO",
@@ -26,6 +28,7 @@ labels, sections as report ``parts`` and title items as ``topics``, the sections
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,28 +126,33 @@ def form_questionnaire(form: dict[str, Any]) -> str:
     site = _site(drafts, 1)
     text = _yaml(form, site, parts, questions, skipped)
     if twins:
-        text += ("# left out, their sheet columns cannot be told apart (give them distinct "
-                 f"titles in the form): {', '.join(_q(t) for t in twins)}\n")
+        text += ("# left out, their sheet columns cannot be told apart (untitled, or a grid "
+                 "repeating a row; give them distinct titles in the form): "
+                 f"{', '.join(_q(t) for t in twins)}\n")
     return text
 
 
 def _distinct(questions: list[Imported]) -> tuple[list[Imported], list[str]]:
-    """The questions with a title of their own; the untitled and repeated ones' headers.
+    """The questions whose sheet columns can be found, a title the form repeats read from its
+    Nth column (``occurrence: N``, in form order); the untitled ones' and the others' headers
+    (a grid repeating a row, or whose rows were not all repeated as many times).
 
     >>> kept, twins = _distinct([Imported("a", "Age", "integer", ""),
     ...                          Imported("b", "age ", "integer", ""), Imported("c", "", "", "")])
-    >>> [q.id for q in kept], twins
-    (['a'], ['age ', ''])
+    >>> [(q.id, q.occurrence) for q in kept], twins
+    ([('a', 1), ('b', 2)], [''])
     """
-    seen: set[str] = set()
+    seen: Counter[str] = Counter()
     kept, twins = [], []
     for q in questions:  # a grid's sheet columns are its rows'
         keys = [normalize_label(f"{q.header} [{r.label}]") for r in q.rows] \
             or [normalize_label(q.header)]
-        if not normalize_label(q.header) or seen.intersection(keys) or len(set(keys)) < len(keys):
+        before = {seen[key] for key in keys}
+        if not normalize_label(q.header) or len(set(keys)) < len(keys) or len(before) > 1:
             twins.append(q.header)
         else:
             seen.update(keys)
+            q.occurrence = before.pop() + 1
             kept.append(q)
     return kept, twins
 
@@ -277,6 +285,9 @@ def _yaml(form: dict[str, Any], site: dict[str, object], parts: list[_Part],
     out.append("questions:")
     for q in questions:
         out += [f"  - id: {q.id}", f"    header: {_q(q.header)}"]
+        if q.occurrence > 1:
+            out.append(f"    occurrence: {q.occurrence}  # column {q.occurrence} of those headed "
+                       "so (the form repeats this title)")
         if q.aliases:
             out.append(f"    aliases: [{', '.join(_q(a) for a in q.aliases)}]")
         out += [f"    # {note}" for note in q.notes]
