@@ -29,13 +29,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from impactsheets.questionnaire.model import GRID_TYPES, Choice, Grid, Question
+from impactsheets.questionnaire.nodes import Builder, choices_of, entry_id, whole
 from impactsheets.yamlfile import LineMapping
-
-if TYPE_CHECKING:
-    from impactsheets.questionnaire.loader import _Builder
 
 GRID_KEYS = {"id", "header", "aliases", "label", "type", "required", "topic", "choices", "rows",
              "required_when", "asked_when", "description", "occurrence"}
@@ -81,12 +79,10 @@ def grid_yaml(rows: list[GridRow], required: bool) -> list[str]:
     return out
 
 
-def load_grid(item: LineMapping, b: _Builder, lists: dict[str, tuple[Choice, ...]], line: int
+def load_grid(item: LineMapping, b: Builder, lists: dict[str, tuple[Choice, ...]], line: int
               ) -> tuple[Grid, list[Question]]:
     """The grid of a ``questions`` entry and its rows' questions (``lists``: the definition's
     ``choice_lists``)."""
-    from impactsheets.questionnaire.loader import _entry_id, _whole, choices_of
-
     where = f"grid {item['id']!r}" if isinstance(item.get("id"), str) else "a grid"
     node = b.mapping(item, where, line, GRID_KEYS)
     choices = choices_of(node, b, lists, where)
@@ -96,7 +92,7 @@ def load_grid(item: LineMapping, b: _Builder, lists: dict[str, tuple[Choice, ...
     aliases = b.strings(node, "aliases", where)
     required = b.flag(node, "required", where)
     topic = b.text(node, "topic", where, required=False) or None
-    occurrence = _whole(node, "occurrence", b, where) or 1  # a grid Google repeats: its Nth
+    occurrence = whole(node, "occurrence", b, where) or 1  # a grid Google repeats: its Nth
     raw = node.get("rows")
     if not isinstance(raw, list) or not raw:
         raise b.fail(node.line_of("rows") if "rows" in node else node.line,
@@ -123,7 +119,7 @@ def load_grid(item: LineMapping, b: _Builder, lists: dict[str, tuple[Choice, ...
             choices=choices,
             required_when=b.condition(node, "required_when", where),
             asked_when=b.condition(node, "asked_when", where),
-            entry_id=_entry_id(row, b, f"row {rid!r} of {where}"),
+            entry_id=entry_id(row, b, f"row {rid!r} of {where}"),
             description=b.text(node, "description", where, required=False),
             grid=gid,
             row=text,

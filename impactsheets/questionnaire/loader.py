@@ -31,6 +31,7 @@ from impactsheets.questionnaire.model import (
     Questionnaire,
     Topic,
 )
+from impactsheets.questionnaire.nodes import Builder, choices_of, entry_id, whole
 from impactsheets.questionnaire.site import ROLES, SiteIdentity
 from impactsheets.resources import data_path
 from impactsheets.yamlfile import LineMapping, YamlError, load_yaml
@@ -40,8 +41,6 @@ _TOP_KEYS = {"id", "title", "version", "language", "locale", "template", "site",
 _QUESTION_KEYS = {"id", "header", "aliases", "label", "type", "required", "topic", "choices",
                   "allow_other", "min", "max", "max_length", "pattern", "pattern_hint",
                   "required_when", "asked_when", "entry_id", "description", "labels", "occurrence"}
-_CHOICE_KEYS = {"value", "label", "report", "aliases", "exclusive"}
-_CONDITION_KEYS = {"question", "equals", "any_of", "answered", "at_least"}
 _PART_KEYS = {"id", "title", "intensity", "topics"}
 _TOPIC_KEYS = {"id", "title"}
 _LABEL_KEYS = {"low", "high"}
@@ -49,107 +48,6 @@ _LABEL_KEYS = {"low", "high"}
 _SITE_KEYS = {"key", *ROLES}
 _FORM_KEYS = {"id", "url"}
 LANGUAGES = ("fr", "en")
-
-
-class _Builder:
-    """Turns the parsed YAML into the model, raising errors that name file and line."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-
-    def fail(self, line: int, problem: str) -> QuestionnaireError:
-        return QuestionnaireError(f"{self.path}, line {line}: {problem}")
-
-    def mapping(self, node: Any, where: str, line: int, allowed: set[str]) -> LineMapping:
-        if not isinstance(node, LineMapping):
-            raise self.fail(line, f"{where} must be a mapping of keys to values")
-        for key in node:
-            if key not in allowed:
-                raise self.fail(
-                    node.line_of(key),
-                    f"unknown key {key!r} in {where} (allowed: {', '.join(sorted(allowed))})",
-                )
-        return node
-
-    def text(self, node: LineMapping, key: str, where: str, required: bool = True) -> str:
-        value = node.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                raise self.fail(node.line_of(key), f"{where} needs a non-empty {key!r}")
-            return ""
-        if not isinstance(value, str | int | float):
-            raise self.fail(node.line_of(key), f"{where}: {key!r} must be text")
-        return str(value)
-
-    def strings(self, node: LineMapping, key: str, where: str) -> tuple[str, ...]:
-        value = node.get(key, [])
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
-            raise self.fail(node.line_of(key), f"{where}: {key!r} must be a list of text")
-        return tuple(str(v) for v in value)
-
-    def number(self, node: LineMapping, key: str, where: str) -> float | None:
-        value = node.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(node.line_of(key), f"{where}: {key!r} must be a number")
-        return value
-
-    def flag(self, node: LineMapping, key: str, where: str) -> bool:
-        value = node.get(key, False)
-        if not isinstance(value, bool):
-            raise self.fail(node.line_of(key), f"{where}: {key!r} must be true or false")
-        return value
-
-    def choices(self, node: Any, where: str, line: int) -> tuple[Choice, ...]:
-        if not isinstance(node, list) or not node:
-            raise self.fail(line, f"{where}: choices must be a non-empty list")
-        result, seen = [], set()
-        names: dict[str, str] = {}
-        for item in node:
-            item = self.mapping(item, f"a choice of {where}", line, _CHOICE_KEYS)
-            value = self.text(item, "value", f"a choice of {where}")
-            if value in seen:
-                raise self.fail(item.line, f"{where}: duplicate choice value {value!r}")
-            seen.add(value)
-            label = self.text(item, "label", f"choice {value!r} of {where}")
-            aliases = self.strings(item, "aliases", f"choice {value!r}")
-            for text in (label, *aliases):  # an old wording must name one choice only
-                if names.setdefault(normalize_label(text), value) != value:
-                    raise self.fail(item.line, f"{where}: {text!r} names both choice "
-                                               f"{names[normalize_label(text)]!r} and {value!r}")
-            result.append(Choice(
-                value=value,
-                label=label,
-                report=self.text(item, "report", where, required=False) or label,
-                aliases=aliases,
-                exclusive=self.flag(item, "exclusive", f"choice {value!r}"),
-            ))
-        return tuple(result)
-
-    def condition(self, node: LineMapping, key: str, where: str) -> Condition | None:
-        raw = node.get(key)
-        if raw is None:
-            return None
-        line = node.line_of(key)
-        cond = self.mapping(raw, f"{key} of {where}", line, _CONDITION_KEYS)
-        question = self.text(cond, "question", f"{key} of {where}")
-        tests = [k for k in ("equals", "any_of", "answered", "at_least") if k in cond]
-        if len(tests) != 1:
-            raise self.fail(line, f"{key} of {where} needs exactly one of equals, any_of, "
-                                  "answered, at_least")
-        if "equals" in cond:
-            values: tuple[str, ...] = (self.text(cond, "equals", key),)
-        else:
-            values = self.strings(cond, "any_of", key) if "any_of" in cond else ()
-        return Condition(
-            question=question,
-            values=values,
-            answered=self.flag(cond, "answered", key) if "answered" in cond else None,
-            at_least=self.number(cond, "at_least", key),
-        )
 
 
 def load(path: str | Path | None = None) -> Questionnaire:
@@ -166,13 +64,13 @@ def load(path: str | Path | None = None) -> Questionnaire:
         raw = load_yaml(text, name)
     except YamlError as exc:
         raise QuestionnaireError(f"{name}, line {exc.line}: YAML syntax error: {exc.problem}") from None
-    questionnaire = _build(raw, _Builder(name))
+    questionnaire = _build(raw, Builder(name))
     questionnaire.path = name
     questionnaire.fingerprint_text = text
     return questionnaire
 
 
-def _build(raw: Any, b: _Builder) -> Questionnaire:
+def _build(raw: Any, b: Builder) -> Questionnaire:
     top = b.mapping(raw, "the questionnaire", 1, _TOP_KEYS)
     lists_node = top.get("choice_lists") or LineMapping()
     if not isinstance(lists_node, LineMapping):
@@ -241,7 +139,7 @@ def _build(raw: Any, b: _Builder) -> Questionnaire:
     )
 
 
-def _locale(top: LineMapping, b: _Builder) -> str | None:
+def _locale(top: LineMapping, b: Builder) -> str | None:
     code = b.text(top, "locale", "the questionnaire", required=False) or None
     if code is not None and locale_of(code) is None:
         raise b.fail(top.line_of("locale"), f"unknown locale {code!r} (for example fr_FR, en_US, "
@@ -249,7 +147,7 @@ def _locale(top: LineMapping, b: _Builder) -> str | None:
     return code
 
 
-def _form(top: LineMapping, b: _Builder) -> FormRef | None:
+def _form(top: LineMapping, b: Builder) -> FormRef | None:
     """The optional ``form: {id, url}`` section."""
     if "form" not in top:
         return None
@@ -263,7 +161,7 @@ def _form(top: LineMapping, b: _Builder) -> FormRef | None:
     return form
 
 
-def _site(top: LineMapping, b: _Builder, by_id: dict[str, Question],
+def _site(top: LineMapping, b: Builder, by_id: dict[str, Question],
           language: str) -> SiteIdentity:
     if "site_key" in top:  # the older form: the key, its first question naming the site
         if "site" in top:
@@ -285,7 +183,7 @@ def _site(top: LineMapping, b: _Builder, by_id: dict[str, Question],
     return SiteIdentity(key=key, language=language, **roles)
 
 
-def _question(item: Any, b: _Builder, lists: dict[str, tuple[Choice, ...]], line: int) -> Question:
+def _question(item: Any, b: Builder, lists: dict[str, tuple[Choice, ...]], line: int) -> Question:
     named = isinstance(item, LineMapping) and isinstance(item.get("id"), str)
     where = f"question {item['id']!r}" if named else "a question"
     node = b.mapping(item, where, line, _QUESTION_KEYS)
@@ -326,7 +224,7 @@ def _question(item: Any, b: _Builder, lists: dict[str, tuple[Choice, ...]], line
         type=qtype,
         required=b.flag(node, "required", where),
         aliases=b.strings(node, "aliases", where),
-        occurrence=_whole(node, "occurrence", b, where) or 1,
+        occurrence=whole(node, "occurrence", b, where) or 1,
         topic=b.text(node, "topic", where, required=False) or None,
         choices=choices,
         allow_other=b.flag(node, "allow_other", where),
@@ -337,7 +235,7 @@ def _question(item: Any, b: _Builder, lists: dict[str, tuple[Choice, ...]], line
         pattern_hint=b.text(node, "pattern_hint", where, required=False),
         required_when=b.condition(node, "required_when", where),
         asked_when=b.condition(node, "asked_when", where),
-        entry_id=_entry_id(node, b, where),
+        entry_id=entry_id(node, b, where),
         description=b.text(node, "description", where, required=False),
         low_label=b.text(ends, "low", f"labels of {where}", required=False),
         high_label=b.text(ends, "high", f"labels of {where}", required=False),
@@ -345,19 +243,8 @@ def _question(item: Any, b: _Builder, lists: dict[str, tuple[Choice, ...]], line
     )
 
 
-def choices_of(node: LineMapping, b: _Builder, lists: dict[str, tuple[Choice, ...]],
-             where: str) -> tuple[Choice, ...]:
-    """A question's ``choices``: its own list, or the name of one of ``choice_lists``."""
-    raw = node.get("choices")
-    if isinstance(raw, str):
-        if raw not in lists:
-            raise b.fail(node.line_of("choices"), f"{where}: unknown choice list {raw!r}")
-        return lists[raw]
-    return b.choices(raw, where, node.line_of("choices") if "choices" in node else node.line)
-
-
 def _check_condition(cond: Condition, question: Question, by_id: dict[str, Question],
-                     b: _Builder, grids: dict[str, Grid]) -> None:
+                     b: Builder, grids: dict[str, Grid]) -> None:
     target = by_id.get(cond.question)
     if target is None:
         grid = grids.get(cond.question)  # a condition is on one row's answer
@@ -376,7 +263,7 @@ def _check_condition(cond: Condition, question: Question, by_id: dict[str, Quest
                                     f"question, {target.id!r} is {target.type}")
 
 
-def _parts(top: LineMapping, b: _Builder, by_id: dict[str, Question]) -> tuple[Part, ...]:
+def _parts(top: LineMapping, b: Builder, by_id: dict[str, Question]) -> tuple[Part, ...]:
     raw = top.get("parts") or []
     if not isinstance(raw, list):
         raise b.fail(top.line_of("parts"), "'parts' must be a list")
@@ -399,20 +286,6 @@ def _parts(top: LineMapping, b: _Builder, by_id: dict[str, Question]) -> tuple[P
             raise b.fail(question.line, f"question {question.id!r}: unknown topic "
                                         f"{question.topic!r}")
     return tuple(parts)
-
-
-
-def _entry_id(node: LineMapping, b: _Builder, where: str) -> int | None:
-    return _whole(node, "entry_id", b, where, " (the N of the form's entry.N)")
-
-
-def _whole(node: LineMapping, key: str, b: _Builder, where: str, hint: str = "") -> int | None:
-    value = node.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise b.fail(node.line_of(key), f"{where}: {key!r} must be a whole number{hint}")
-    return value
 
 
 def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
