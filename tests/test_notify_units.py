@@ -130,12 +130,14 @@ def test_a_template_that_extends_another_uses_its_emails() -> None:
 
 @pytest.mark.parametrize(("text", "problem"), [
     ('subject: "Bonjour {nom}"\nparagraphs: ["x"]\n',
-     ":1: unknown placeholder {nom} in a report e-mail (known: date, de_site, report_file, "
-     "report_link, site, site_code_postal, site_commune)"),
+     ":1: unknown placeholder {nom} in a report e-mail (known: date, de_site, number, "
+     "report_file, report_link, site, site_code_postal, site_commune)"),
     ('subject: "x"\nparagraphs:\n  - "[Lien : {report_link}"\n', ":2: unbalanced [ ]"),
     ('subject: "x"\nparagraphs:\n  - {answer: delivery, cases: {email: "y"}}\n',
      ": delivery has no case 'email' (cases: attached, drive)"),
     ('subject: "x"\nbody: "y"\n', ":2: unknown key 'body' (known: labels, paragraphs, subject)"),
+    ('subject: {answer: respondent, cases: {anonymous: "R {number}"}}\nparagraphs: ["x"]\n',
+     ":1: a subject by case needs every case of respondent (named, anonymous) or a default"),
 ])
 def test_a_broken_email_template_names_its_file_and_line(tmp_path: Path, text: str,
                                                         problem: str) -> None:
@@ -147,6 +149,50 @@ def test_a_broken_email_template_names_its_file_and_line(tmp_path: Path, text: s
         load_email_template(str(folder), "report")
     assert str(info.value).startswith(str(folder / "emails" / "report.yaml"))
     assert problem in str(info.value)
+
+
+ANONYMOUS = """id: atelier
+title: Atelier
+site: {key: [], name: prenom, email: courriel}
+questions:
+  - {id: prenom, header: "Prénom (facultatif)", type: short_text}
+  - {id: courriel, header: "Adresse e-mail", type: email, required: true}
+  - {id: age, header: "Âge", type: integer, min: 0, max: 120}
+"""
+
+
+def test_an_anonymous_respondent_is_its_reports_title_in_its_emails(tmp_path: Path) -> None:
+    from impactsheets.notify.message import corrections, report
+    from impactsheets.sources import read_table
+    from impactsheets.validation import validate
+
+    definition, sheet = tmp_path / "q.yaml", tmp_path / "answers.csv"
+    definition.write_text(ANONYMOUS, encoding="utf-8")
+    sheet.write_text("Horodateur,Prénom (facultatif),Adresse e-mail,Âge\n"
+                     "13/10/2019 09:00:00,,a@example.org,34\n"
+                     "13/10/2019 10:00:00,,b@example.org,trois cents\n"
+                     "14/10/2019 11:00:00,Lou,c@example.org,41\n", encoding="utf-8")
+    q = load_questionnaire(definition)
+    first, second, lou = validate(read_table(str(sheet)), q).responses
+    sent = report(first, q, load_email_template("default", "report"), "a@example.org",
+                  pdf=("reponse-1.pdf", b"%PDF-1.4")).rendered
+    assert sent.subject == ("Votre synthèse « Effets sociaux et urbains » : Réponse 1 du "
+                            "13 octobre 2019")
+    assert sent.text.splitlines()[2] == (
+        "Merci d'avoir répondu au questionnaire annuel sur les effets sociaux et urbains. Vos "
+        "réponses sont complètes : voici leur synthèse, « Réponse 1 du 13 octobre 2019 ».")
+    assert "de Réponse" not in sent.text + sent.html
+    fix = corrections(second, q, load_email_template("default", "corrections"),
+                      "b@example.org").rendered
+    assert fix.subject == ("Questionnaire « Effets sociaux et urbains » : 1 réponse à corriger "
+                           "(Réponse 2 du 13 octobre 2019)")
+    assert fix.text.splitlines()[2] == (
+        "Merci d'avoir répondu au questionnaire annuel sur les effets sociaux et urbains. Pour "
+        "que nous puissions établir la synthèse de vos réponses (« Réponse 2 du 13 octobre "
+        "2019 »), merci de corriger 1 réponse :")
+    named = report(lou, q, load_email_template("default", "report"), "c@example.org",
+                   pdf=("lou.pdf", b"%PDF-1.4")).rendered  # one who gave a name: "de Lou"
+    assert named.subject == "Votre synthèse « Effets sociaux et urbains » de Lou"
 
 
 def test_render_drops_paragraphs_with_an_empty_slot() -> None:

@@ -8,13 +8,15 @@ paragraph with an empty mandatory placeholder is left out). A paragraph that is 
 ``{problems}`` becomes the list of answers to correct. As in reports, a paragraph may be
 ``{answer: NAME, cases: {value: text}, default: text}``, one text per case: ``delivery``
 (``attached``, ``drive``) in report e-mails, ``link_kind`` (``prefilled``, ``form``,
-``none``) in corrections. Each message has a plain-text part and
+``none``) in corrections, ``respondent`` (``named``, ``anonymous``: a respondent of an
+anonymous form who gave no name, its report titled "Réponse {number}") in both, as may the
+``subject`` (a subject by case has every case or a default). Each message has a plain-text part and
 a simple HTML part built from the same wording, answers HTML-escaped. A template that
 ``extends:`` another uses the other's e-mails unless it has its own.
 
 >>> t = load_email_template("default", "report")
->>> "de_site" in t.subject, t.kind
-(True, 'report')
+>>> t.kind, isinstance(t.subject, Cases) and t.subject.answer
+('report', 'respondent')
 """
 
 from __future__ import annotations
@@ -32,13 +34,15 @@ from impactsheets.report.template import PLACEHOLDER, load_template
 from impactsheets.yamlfile import LineMapping, YamlError, load_yaml
 
 KINDS = ("report", "corrections")
-COMMON = {"site", "de_site", "site_commune", "site_code_postal", "date"}
+COMMON = {"site", "de_site", "site_commune", "site_code_postal", "date", "number"}
 PLACEHOLDERS = {
     "report": COMMON | {"report_link", "report_file"},
     "corrections": COMMON | {"errors", "problems", "link", "omitted"},
 }
-CASES: dict[str, dict[str, tuple[str, ...]]] = {"report": {"delivery": ("attached", "drive")},
-         "corrections": {"link_kind": ("prefilled", "form", "none")}}
+_RESPONDENT = ("named", "anonymous")
+CASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "report": {"delivery": ("attached", "drive"), "respondent": _RESPONDENT},
+    "corrections": {"link_kind": ("prefilled", "form", "none"), "respondent": _RESPONDENT}}
 LINKS = {"report_link", "link"}
 _LABELS = {"answer": "Réponse donnée", "no_answer": "(pas de réponse)", "reason": "Pourquoi"}
 _URL = re.compile(r"https?://\S+")
@@ -59,7 +63,7 @@ class Cases:
 @dataclass(frozen=True)
 class EmailTemplate:
     kind: str
-    subject: str
+    subject: str | Cases
     paragraphs: tuple[str | Cases, ...]
     labels: dict[str, str] = field(default_factory=lambda: dict(_LABELS))
     file: str = ""
@@ -112,11 +116,21 @@ def _parse(path: Path, kind: str) -> EmailTemplate:
             raise TemplateError(f"{path}:{raw.line_of(key)}: unknown key {key!r} "
                                 "(known: labels, paragraphs, subject)")
     subject, paragraphs = raw.get("subject"), raw.get("paragraphs")
-    if not isinstance(subject, str) or not subject.strip():
-        raise TemplateError(f"{path}:{raw.line_of('subject')}: 'subject' must be a text")
-    if "{problems}" in subject:
-        raise TemplateError(f"{path}:{raw.line_of('subject')}: {{problems}} only fits a paragraph")
-    _check(subject, kind, f"{path}:{raw.line_of('subject')}")
+    where = f"{path}:{raw.line_of('subject')}"
+    if isinstance(subject, dict):  # a subject by case, as a paragraph
+        subject = _paragraph(subject, kind, where)
+    elif not isinstance(subject, str) or not subject.strip():
+        raise TemplateError(f"{where}: 'subject' must be a text")
+    texts = [*subject.cases.values(), subject.default] if isinstance(subject, Cases) \
+        else [subject]
+    if isinstance(subject, Cases) and not subject.default \
+            and set(CASES[kind][subject.answer]) - set(subject.cases):
+        raise TemplateError(f"{where}: a subject by case needs every case of {subject.answer} "
+                            f"({', '.join(CASES[kind][subject.answer])}) or a default")
+    if any("{problems}" in text for text in texts):
+        raise TemplateError(f"{where}: {{problems}} only fits a paragraph")
+    if isinstance(subject, str):
+        _check(subject, kind, where)
     if not (isinstance(paragraphs, list) and paragraphs):
         raise TemplateError(f"{path}:{raw.line_of('paragraphs')}: 'paragraphs' must be a list "
                             "of texts")
@@ -173,7 +187,9 @@ def render(template: EmailTemplate, values: dict[str, str],
     2
     """
     flat = {k: " ".join(v.split()) for k, v in values.items()}
-    subject = fill(template.subject, lambda n, _: flat.get(n, ""), require_some=False) or ""
+    said = template.subject.pick(values) if isinstance(template.subject, Cases) \
+        else template.subject
+    subject = fill(said, lambda n, _: flat.get(n, ""), require_some=False) or ""
     texts: list[str] = []
     blocks: list[str] = []
     for item in template.paragraphs:

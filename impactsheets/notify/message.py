@@ -38,7 +38,9 @@ class Content:
 
 
 def site_values(response: Response, questionnaire: Questionnaire) -> dict[str, str]:
-    """The placeholders every e-mail may use."""
+    """The placeholders every e-mail may use; ``respondent`` is ``anonymous`` for a respondent
+    of an anonymous form who gave no name (its report is titled by its ``number``, as is the
+    e-mail in the template's wording), else ``named``."""
     fields = site_fields(questionnaire)
     name = response.site
     when = response.timestamp
@@ -46,9 +48,13 @@ def site_values(response: Response, questionnaire: Questionnaire) -> dict[str, s
     def answer(qid: str | None) -> str:
         return " ".join(str(response.answers.get(qid or "") or "").split())
 
+    site = questionnaire.site
+    unnamed = site.anonymous and not site.answer(response.answers, "name")
     return {"site": french.display_name(name), "de_site": french.of_name(name),
             "site_commune": answer(fields.town), "site_code_postal": answer(fields.postal_code),
-            "date": french_date(when) if when else ""}
+            "date": french_date(when) if when else "",
+            "respondent": "anonymous" if unnamed else "named",
+            "number": str(response.row - 1) if unnamed else ""}
 
 
 def problem_lines(response: Response, questionnaire: Questionnaire) -> list[ProblemLine]:
