@@ -76,3 +76,33 @@ def test_an_anonymous_respondent_is_titled_by_its_number_and_date(tmp_path: Path
                          "Questionnaire « avis » rempli le 1er octobre 2019"]
     assert pdf_text(out / "reports" / "reponse-3.pdf").splitlines()[0] == "Réponse 3"
     assert "Réponses de" not in pdf_text(out / "reports" / "reponse-2.pdf")
+
+
+def test_the_scale_wording_is_the_templates_and_an_older_copy_falls_back_to_the_builtin(
+        tmp_path: Path) -> None:
+    from impactsheets.resources import data_path
+
+    sheet = write_sheet(tmp_path)
+    draft = tmp_path / "q.yaml"
+    assert CliRunner().invoke(main, ["questionnaire", "init", str(sheet), "--out",
+                                     str(draft)]).exit_code == 0
+    builtin = data_path("templates", "generic", "template.yaml").read_text(encoding="utf-8")
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "template.yaml").write_text(builtin.replace(
+        'scale: "[{dots} ]{value} sur {max}"', 'scale: "{value} / {max} ({dots})"'),
+        encoding="utf-8")
+    older = tmp_path / "older"  # a copy from before the scale and part labels
+    older.mkdir()
+    (older / "template.yaml").write_text("\n".join(
+        line for line in builtin.splitlines()
+        if not line.lstrip().startswith(("scale", "generic_part", "title_anonymous"))),
+        encoding="utf-8")
+    for template, said in [(own, "7 / 7 (•••••••)"), (older, "••••••• 7 sur 7")]:
+        out = tmp_path / f"out-{template.name}"
+        result = CliRunner().invoke(main, ["render", str(sheet), "--questionnaire", str(draft),
+                                           "--template", str(template), "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        lines = pdf_text(out / "reports" / "red-sails.pdf").splitlines()
+        assert lines[lines.index("How useful was the training?") + 1] == said, template.name
+        assert "RÉPONSES" in lines  # the part of the questions without one: "Réponses"

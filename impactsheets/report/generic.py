@@ -7,7 +7,9 @@ choices as a list, a scale as dots with its position ("••••··· 4 sur 
 when it has some), a grid as a small table of its answered rows (see
 :mod:`impactsheets.report.grid_table`), numbers and dates in French, short texts as said, long
 texts as quotes. The site's identity questions are in the header, its e-mail address nowhere;
-an anonymous respondent is titled by its number ("Réponse 4 du 1er octobre 2019").
+an anonymous respondent is titled by its number ("Réponse 4 du 1er octobre 2019"). Every
+wording is the template's; what an older copy of it lacks (its scale, its anonymous title…)
+is read from the built-in ``templates/generic``.
 
 >>> from impactsheets.questionnaire import Question
 >>> scale = Question("q", "Q", "Q", "scale", min=1, max=7)
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from impactsheets.answers import Selection
@@ -26,7 +29,7 @@ from impactsheets.questionnaire import Grid, Question, Questionnaire
 from impactsheets.report import french
 from impactsheets.report.compose import AnswerGrid, PartBlock, ReportModel, TopicBlock
 from impactsheets.report.phrases import fill, french_date, keywords
-from impactsheets.report.template import Template
+from impactsheets.report.template import Template, load_template
 
 if TYPE_CHECKING:
     from impactsheets.validation import Response
@@ -34,14 +37,31 @@ if TYPE_CHECKING:
 TEMPLATE = "generic"
 _MAX_DOTS = 11
 _MAX_COLUMNS = 6  # a checkbox grid with more columns says its rows' chosen labels
-#: A scale's wording when the template has none (the generic template's own).
-_SCALE = {"scale": "[{dots} ]{value} sur {max}",
-          "scale_ends": "[{low} ]{dots}[ {high}] ({value} sur {max})"}
+#: The labels only this report says, which an older copy of the template may lack.
+OWN_LABELS = ("title_anonymous", "generic_part", "scale", "scale_ends")
+
+
+@cache
+def builtin_labels() -> Mapping[str, str]:
+    """The labels of the built-in generic template (its file, read once).
+
+    >>> builtin_labels()["scale"]
+    '[{dots} ]{value} sur {max}'
+    """
+    return load_template(TEMPLATE).labels
+
+
+def labels_of(template: Template) -> Mapping[str, str]:
+    """The template's labels, with the built-in generic template's for any it lacks."""
+    labels = template.labels
+    if all(key in labels for key in OWN_LABELS):
+        return labels
+    return {**builtin_labels(), **labels}
 
 
 def answer_text(answer: Any, question: Question, labels: Mapping[str, str] | None = None) -> str:
     """One answer as the report says it (long texts are quoted by the caller); ``labels``: the
-    template's wording of a scale (``scale``, ``scale_ends``).
+    template's, for the wording of a scale (``scale``, ``scale_ends``; else the built-in's).
 
     >>> ends = Question("q", "Q", "Q", "scale", min=1, max=7, low_label="Pas du tout",
     ...                 high_label="Tout à fait")
@@ -60,11 +80,11 @@ def answer_text(answer: Any, question: Question, labels: Mapping[str, str] | Non
         values = {"dots": dots if high - low < _MAX_DOTS else "", "value": f"{answer:g}",
                   "min": str(low), "max": str(high), "low": question.low_label,
                   "high": question.high_label}
-        wording = {**_SCALE, **(labels or {})}
         key = "scale_ends" if question.low_label or question.high_label else "scale"
         if key == "scale_ends" and not values["dots"]:
             values["dots"] = "…"
-        return fill(wording[key], lambda n, _: values.get(n, ""), require_some=False) or ""
+        wording = (labels or {}).get(key) or builtin_labels()[key]
+        return fill(wording, lambda n, _: values.get(n, ""), require_some=False) or ""
     if isinstance(answer, int | float):
         return french.number(answer)
     if isinstance(answer, datetime | date):
@@ -124,7 +144,8 @@ def compose_generic(response: Response, questionnaire: Questionnaire,
                           site_block.email, site_block.keywords) if q}
     hidden |= {q.id for q in questionnaire.questions if q.type == "email"}
     when = response.timestamp
-    context = {"site": french.display_name(site), "de_site": french.of_name(site, template.labels["place"]),
+    labels = labels_of(template)
+    context = {"site": french.display_name(site), "de_site": french.of_name(site, labels["place"]),
                "date": french_date(when) if when else "",
                "errors": french.count_noun(response.errors, "réponse", "réponses"),
                "town": site_block.answer(answers, "town"),
@@ -133,7 +154,7 @@ def compose_generic(response: Response, questionnaire: Questionnaire,
                "number": str(response.row - 1)}
 
     def label(key: str) -> str:
-        return fill(template.labels[key], lambda n, _: context.get(n, "")) or ""
+        return fill(labels[key], lambda n, _: context.get(n, "")) or ""
 
     shown = [q for q in questionnaire.questions if q.id not in hidden and q.id in answers]
     groups: list[tuple[str, str, list[Question]]] = []
@@ -146,7 +167,7 @@ def compose_generic(response: Response, questionnaire: Questionnaire,
         groups.append(("reponses", label("generic_part"), rest))
     parts = []
     for pid, title, questions in groups:
-        topics = _blocks(questions, answers, questionnaire, template.labels)
+        topics = _blocks(questions, answers, questionnaire, labels)
         if topics:
             parts.append(PartBlock(pid, french.apostrophes(title), None, 5, topics))
     provisional = french.typography(label("provisional")) if response.errors else None
@@ -154,9 +175,8 @@ def compose_generic(response: Response, questionnaire: Questionnaire,
                      if i.strip())
     # An anonymous respondent is no one to have "Réponses de": "Réponse 4 du 1er octobre 2019"
     unnamed = site_block.anonymous and not site_block.answer(answers, "name")
-    title = label("title_anonymous") if unnamed and "title_anonymous" in template.labels \
-        else label("title")
+    title = label("title_anonymous" if unnamed else "title")
     return ReportModel(
         title=french.typography(title or site), site=site, identity=identity,
         parts=tuple(parts), keywords=keywords(answers.get(site_block.keywords or "")),
-        provisional=provisional, labels=template.labels)
+        provisional=provisional, labels=labels)
