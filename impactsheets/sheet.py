@@ -98,14 +98,13 @@ def open_sheet(source: str, worksheet: str | None, out_dir: Path, *,
 class GoogleSheet:
     """A Google Sheet, annotated in place (Google modules are imported only when one is used).
 
-    Requests: (1) the read (:func:`impactsheets.google.sheets.read_worksheet`); (2) right
-    before writing, ONE ``spreadsheets.get`` of the answers and problems worksheets (values,
-    notes, colours); (3) one ``batchUpdate``, skipped when nothing differs (split only past
-    2 MB). When the read (1) already brought notes and colours and the sheet shows everything,
-    (2) and (3) are skipped: one request in all. Request (2) also checks that the header and
-    every row read are unchanged (:func:`~impactsheets.feedback.planner.check_unchanged`): a
-    row inserted or a sort done during the sync would otherwise put one site's highlight on
-    another site's row; :class:`SheetChangedError` is raised and nothing is written.
+    Requests: (1) the read (:func:`impactsheets.google.sheets.read_worksheet`: values, notes,
+    colours, marks), from which the write-back is planned; when the sheet already shows
+    everything, that is all. Otherwise (2) right before writing, ONE ``values.batchGet`` of the
+    header row and a few key columns checks that no row moved
+    (:mod:`impactsheets.feedback.recheck`): a row inserted or a sort done during the sync would
+    otherwise put one site's highlight on another site's row; :class:`SheetChangedError` is
+    raised and nothing is written. (3) one ``batchUpdate`` (split only past 2 MB).
 
     >>> sheet = GoogleSheet("https://docs.google.com/spreadsheets/d/KEY/edit#gid=0")  # doctest: +SKIP
     >>> report = validate(sheet.read(), load_questionnaire())                        # doctest: +SKIP
@@ -129,8 +128,10 @@ class GoogleSheet:
         self._sheets: list[SheetInfo] | None = None
         self._read_grids: tuple[Grid, Grid | None] | None = None
         self._problems_title: str | None = None
-        #: Seconds from the re-check read to the end of the write (the race window).
+        #: Seconds from the re-check read to the end of the write (the race window), and its
+        #: parts: re-check read, comparison, send.
         self.window_s: float | None = None
+        self.window_parts: dict[str, float] = {}
 
     def api_requests(self) -> int:
         return self._session.api_requests
@@ -148,34 +149,58 @@ class GoogleSheet:
                    store: StateStore | None = None) -> None:
         """Show ``report`` and ``links`` in the sheet; no request at all when nothing differs.
 
-        The whole plan is built from the read, BEFORE the re-check: between the re-check read
-        and the write only the comparison and the send remain (:attr:`window_s` measures it),
-        so a sort done meanwhile has the least chance to misplace marks (the next run repairs
-        them). The plan is rebuilt only when the re-check shows notes or colours changed.
+        The whole plan is built BEFORE the re-check, from the read (or, when the read brought
+        no grid, from a grid fetched first). The re-check reads only the header row and a few
+        key columns (:func:`~impactsheets.google.sheets.read_keys`); between it and the write
+        only the comparison (:func:`~impactsheets.feedback.recheck.check_rows`) and the send
+        remain (:attr:`window_s`, split in :attr:`window_parts`), so a sort done meanwhile has
+        the least chance to misplace marks (the next run repairs them). A moved row stops the
+        write-back: :class:`SheetChangedError`, nothing written.
         The batchUpdate is never resent (it may have been applied when its answer is lost or
         is a 5xx): such a failure stops the run, and the next run reads again and converges.
         """
-        from impactsheets.feedback.planner import check_unchanged, plan_write_back
-        from impactsheets.google.sheets import send_write_back
+        from impactsheets.feedback.planner import plan_write_back
 
         assert self._table is not None, "read() first"
-        snapshot, requests = None, []
-        if self._read_grids is not None:  # the read brought notes, colours and marks
-            snapshot = self._snapshot(*self._read_grids, store)
-            self._read_grids = None
-            requests = plan_write_back(snapshot, report, links)
-            if not requests:  # the sheet already shows everything: no request at all
-                self._record(snapshot, report, store)
-                return
-        started = time.monotonic()
-        grid, problems = self._fetch()
-        check_unchanged(self._table, grid)
-        if snapshot is None or not _same_grids(snapshot, grid, problems):
-            snapshot = self._snapshot(grid, problems, store)
-            requests = plan_write_back(snapshot, report, links)
-        send_write_back(self._session, self._key, requests)
-        self.window_s = round(time.monotonic() - started, 3)
+        grids, self._read_grids = self._read_grids or self._fetch(), None
+        snapshot = self._snapshot(*grids, store)
+        requests = plan_write_back(snapshot, report, links)
+        if not requests:  # the sheet already shows everything: no write
+            self._record(snapshot, report, store)
+            return
+        self._send_checked(snapshot, requests)
         self._record(snapshot, report, store)
+
+    def _send_checked(self, snapshot: Any, requests: list[dict[str, Any]]) -> None:
+        """Re-check (header row, key columns), compare, send: the race window, timed."""
+        from impactsheets.feedback.recheck import check_rows, key_columns
+        from impactsheets.google.sheets import read_keys, send_write_back
+        from impactsheets.sources import header_row_of
+
+        assert self._table is not None
+        grid, top = snapshot.answers, header_row_of(self._table)
+        ours = set(grid.marks.values())
+        keys = key_columns(self._table, ours)
+        header_read = [grid.text(top, c) for c in range(1, grid.width() + 1)]
+        started = time.monotonic()
+        try:
+            header_now, keys_now = read_keys(self._session, self._key, grid.info.title, top,
+                                             keys)
+        except SheetAccessError as exc:
+            if "parse range" not in str(exc):
+                raise
+            raise SheetChangedError(  # a worksheet renamed since the read
+                f"worksheet {grid.info.title!r} was renamed or deleted during the sync; nothing "
+                "was written; the next run will retry") from None
+        read_at = time.monotonic()
+        check_rows(self._table, header_read, header_now, keys_now)
+        compared_at = time.monotonic()
+        send_write_back(self._session, self._key, requests)
+        ended = time.monotonic()
+        self.window_s = round(ended - started, 3)
+        self.window_parts = {"recheck_s": round(read_at - started, 3),
+                             "compare_s": round(compared_at - read_at, 3),
+                             "send_s": round(ended - compared_at, 3)}
 
     def _record(self, snapshot: Any, report: ValidationReport, store: StateStore | None) -> None:
         """Keep what we wrote on the answer cells (fills, notes), to remove only exactly it."""
@@ -233,10 +258,3 @@ class GoogleSheet:
         self._problems_title = problems.info.title if problems else None
         return answers, problems
 
-
-def _same_grids(snapshot: Any, grid: Grid, problems: Grid | None) -> bool:
-    """Whether the re-check read shows exactly what the plan was built from."""
-    before = snapshot.problems
-    return (grid.rows == snapshot.answers.rows and grid.marks == snapshot.answers.marks
-            and (problems is None) == (before is None)
-            and (problems is None or (problems.rows, problems.info) == (before.rows, before.info)))

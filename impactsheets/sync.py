@@ -92,6 +92,8 @@ class RunSummary:
     drive_requests: int = 0
     write_back: str = ""  # "done", "skipped: …" or "off"
     write_window_s: float | None = None  # Google: re-check read to end of write (race window)
+    #: Its parts: re-check read, comparison, send (seconds).
+    write_window_parts: dict[str, float] = field(default_factory=dict)
     duration_s: float = 0.0
     dry_run: bool = False
     would_render: list[str] = field(default_factory=list)
@@ -169,6 +171,7 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
         summary.write_back = _write_back(sheet, report, links, store) if config.write_back \
             else "off"
         summary.write_window_s = sheet.window_s
+        summary.write_window_parts = dict(getattr(sheet, "window_parts", {}))
         from impactsheets.network.synthesis import write_synthesis
 
         write_synthesis(report, questionnaire, out, template, stats, only_if_changed=True)

@@ -5,8 +5,9 @@ check, the request budget and the payload split."""
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote
 
 import pytest
 from test_demo import EXPECTED_MARKS
@@ -135,7 +136,7 @@ def test_marks_exactly_the_problem_cells_and_nothing_else(google_example: str,
 def test_budget_and_no_change_run_sends_no_write(google_example: str,
                                                  emulator_env: Emulator) -> None:
     first = sync_once(google_example)
-    assert first.api_requests() == 3  # get (values + marks), get (re-check), batchUpdate
+    assert first.api_requests() == 3  # get (values + marks), values:batchGet (re-check), batchUpdate
     # By URL (gid) or by worksheet name, the read brings notes, colours and our marks too:
     # nothing to change, nothing else.
     for source, worksheet, gets in ((url(google_example), None, 1), (google_example, WS, 1)):
@@ -188,6 +189,35 @@ def test_row_inserted_between_read_and_write_writes_nothing(google_example: str,
     assert [r["method"] for r in emulator_env.requests()] == ["GET"]
     assert cells(emulator_env, google_example) == before
     assert emulator_env.sheet_titles(google_example) == [WS]
+
+
+def test_the_recheck_reads_only_the_header_row_and_key_columns(google_example: str,
+                                                              emulator_env: Emulator) -> None:
+    sheet = GoogleSheet(url(google_example), session=authorized_session(retry=FAST))
+    report = validate(sheet.read(), QUESTIONNAIRE)
+    emulator_env.reset_requests()
+    sheet.write_back(report, {})
+    log = emulator_env.requests()
+    assert [(r["method"], r["path"].rsplit("/", 1)[-1]) for r in log] == [
+        ("GET", "values:batchGet"), ("POST", f"{google_example}:batchUpdate")]
+    ranges = parse_qs(log[0]["query"])["ranges"]
+    assert ranges[0] == f"'{WS}'!1:1" and len(ranges) == 3  # header row, two key columns
+    assert all(re.fullmatch(rf"'{WS}'![A-Z]+2:[A-Z]+", r) for r in ranges[1:])
+    assert set(sheet.window_parts) == {"recheck_s", "compare_s", "send_s"}
+
+
+def test_an_answer_fixed_during_the_sync_is_unmarked_by_the_next_run(
+        google_example: str, emulator_env: Emulator) -> None:
+    """An edit that moves no row is not seen by the re-check: the mark written is stale (not
+    misplaced) until the next run."""
+    sheet = GoogleSheet(url(google_example), session=authorized_session(retry=FAST))
+    report = validate(sheet.read(), QUESTIONNAIRE)
+    put_raw(google_example, "R9", 2)  # fixed by a coordinator while the reports render
+    sheet.write_back(report, {})
+    assert cells(emulator_env, google_example)["R9"]["note"].startswith(NOTE_MARK)
+    sync_once(google_example)
+    assert "note" not in cells(emulator_env, google_example)["R9"]
+    assert colour_hex(cells(emulator_env, google_example)["R9"]) is None
 
 
 def test_sorted_header_is_detected_too(google_example: str, emulator_env: Emulator) -> None:

@@ -312,6 +312,10 @@ class _Handler(BaseHTTPRequestHandler):
         elif refusal is not None:
             answer = Answer(refusal.code, refusal.body())
         else:
+            # When the request was served (monotonic, as any process on this machine reads
+            # it) and for how long: a batchUpdate is applied whole in that time, as Google
+            # applies it atomically.
+            entry["served_at"] = time.monotonic()
             try:
                 answer = dispatch(
                     store,
@@ -326,6 +330,7 @@ class _Handler(BaseHTTPRequestHandler):
                 answer = Answer(exc.code, exc.body())
             except Exception as exc:  # an emulator bug: answer like Google's 500, keep serving
                 answer = Answer(500, ApiError(500, f"Internal error encountered. ({exc!r})").body())
+            entry["served_s"] = time.monotonic() - entry["served_at"]
         entry["status"] = answer.status
         self._send(answer)
 

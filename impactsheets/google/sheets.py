@@ -36,6 +36,7 @@ from gspread.http_client import HTTPClient
 from gspread.utils import extract_id_from_url
 
 from impactsheets.errors import ConfigError, SheetAccessError
+from impactsheets.sources import column_letter
 from impactsheets.sources.header import HEADER_SCAN
 from impactsheets.sources.table import Table
 
@@ -171,6 +172,28 @@ def read_grids(session: GoogleSession, key: str, titles: list[str] | None) -> di
     if titles is not None:
         params["ranges"] = [a1_sheet(t) for t in titles]
     return get_spreadsheet(session, key, params)
+
+
+def read_keys(session: GoogleSession, key: str, title: str, top: int, columns: list[int]
+              ) -> tuple[list[Any], dict[int, list[Any]]]:
+    """The re-check read before a write: ONE ``values.batchGet`` of the header row ``top`` and
+    of the 1-based ``columns`` below it (unformatted values, serial dates), as (header row,
+    column -> values from row ``top + 1`` on). A few hundred kilobytes at 35,000 rows, where
+    the grid with notes and colours is hundreds of megabytes."""
+    sheet = a1_sheet(title)
+    ranges = [f"{sheet}!{top}:{top}"] + [
+        f"{sheet}!{column_letter(c - 1)}{top + 1}:{column_letter(c - 1)}" for c in columns]
+    params: dict[str, Any] = {"valueRenderOption": "UNFORMATTED_VALUE",
+                              "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "COLUMNS"}
+    try:
+        data = sheets_http(session).values_batch_get(key, ranges, params=params)
+    except APIError as exc:
+        raise refused(f"spreadsheet {key}", exc) from None
+    found = [list(r.get("values") or []) for r in data.get("valueRanges") or []]
+    found += [[]] * (len(ranges) - len(found))
+    header = [col[0] if col else None for col in found[0]]
+    return header, {c: (values[0] if values else []) for c, values in zip(columns, found[1:],
+                                                                          strict=True)}
 
 
 def batches(requests: list[dict[str, Any]], limit: int | None = None) -> list[list[dict[str, Any]]]:

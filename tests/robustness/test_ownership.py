@@ -412,3 +412,36 @@ def test_a_worksheet_renamed_during_the_run_skips_the_write_back(
     assert outcome.posts == []
     assert (outcome.out / "index.csv").exists() and (outcome.out / "summary.json").exists()
     assert outcome.summary["rendered"] == 1
+
+
+def test_a_row_inserted_after_the_recheck_is_repaired_by_the_next_run(
+        emulator_case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The race the re-check cannot close: a row inserted between the re-check read and the
+    write puts the marks one row off; the next run moves them back to their rows."""
+    from impactsheets.emulator.batch import batch_update
+    from impactsheets.google import sheets as google_sheets
+
+    case, email = emulator_case, column("contact_email")
+    case.load({ANSWERS: [header(), answer_row(site_nom="Arsenal", contact_email="@"),
+                         answer_row(site_nom="Docks")]})
+    send = google_sheets.send_write_back
+
+    def inserted_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        with case.emu.store.lock:  # a coordinator inserts a row above Arsenal's, just now
+            batch_update(case.emu.store, KEY, {"requests": [{"insertDimension": {"range": {
+                "sheetId": case.gid(ANSWERS), "dimension": "ROWS", "startIndex": 1,
+                "endIndex": 2}}}]})
+        return send(*args, **kwargs)
+
+    monkeypatch.setattr(google_sheets, "send_write_back", inserted_meanwhile)
+    assert case.sync().exit_code == 0
+    grid = case.grid()
+    assert marks(grid) == {(2, email)}  # misplaced: on the new empty row, Arsenal is row 3
+    assert grid.value(2, grid.ours["status"]) == "1 erreur"
+    monkeypatch.setattr(google_sheets, "send_write_back", send)
+    outcome = case.sync()
+    assert outcome.exit_code == 0, outcome.stderr
+    grid = case.grid()
+    assert marks(grid) == {(3, email)}  # back on Arsenal's row
+    assert grid.cells.get((2, email), (None, None, None))[1:] == (None, None)
+    assert [grid.value(r, grid.ours["status"]) for r in (3, 4)] == ["1 erreur", "OK"]

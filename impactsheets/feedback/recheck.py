@@ -1,0 +1,85 @@
+"""The re-check right before a Google write-back: have rows moved since the read?
+
+The write-back plan is built from the read (:mod:`impactsheets.feedback.planner`); between the
+re-check read and the write only this comparison remains. The re-check reads only what tells
+whether rows moved: the header row (a column inserted, deleted or moved) and the values of
+a few *key columns* (a sort, a row inserted or deleted above a row read), chosen from the rows
+read as the columns that tell them apart best (:func:`key_columns`). Rows added below the last
+row read (new form submissions) are allowed. An answer edited in another column is not seen
+here: its mark is stale, not misplaced, and the next run repairs it; a note or colour a
+coordinator changes meanwhile is not re-read either (the plan keeps what the read showed).
+
+>>> from impactsheets.sources import Row, Table
+>>> table = Table(["Horodateur", "Site", "Note"], [Row(2, ["10:01", "Arsenal", 3]),
+...                                               Row(3, ["10:02", "Docks", 3])])
+>>> key_columns(table, set())
+[1, 2]
+>>> same = ["Horodateur", "Site", "Note"]
+>>> check_rows(table, same, same, {1: ["10:02", "10:01"]})  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+impactsheets.errors.SheetChangedError: the sheet changed during the sync (row 2 moved or was ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+
+from impactsheets.errors import SheetChangedError
+from impactsheets.google.grid import ERROR_TEXT, clean_value
+from impactsheets.sources import Cell, Table, header_row_of
+
+__all__ = ["check_rows", "key_columns"]
+
+#: Columns whose values are compared (a sort moves whole rows: one distinct column shows it;
+#: two cover rows equal in one of them).
+KEY_COUNT = 2
+#: Longest average text of a key column (long comments would make the re-check heavy).
+KEY_TEXT = 64
+_ERRORS = frozenset(ERROR_TEXT.values()) | {"#ERROR!"}
+
+
+def key_columns(table: Table, ours: Collection[int], count: int = KEY_COUNT) -> list[int]:
+    """1-based columns (not ours) that tell the rows read apart best: most distinct values,
+    then shortest text; at most ``count``, in column order, short columns only."""
+    scored = []
+    for c in range(len(table.headers)):
+        if c + 1 in ours:
+            continue
+        texts = [str(v) for v in (row.cell(c) for row in table.rows) if v is not None]
+        length = sum(map(len, texts))
+        if texts and length <= KEY_TEXT * len(texts):
+            scored.append((-len(set(texts)), length, c + 1))
+    return sorted(c for *_, c in sorted(scored)[:count])
+
+
+def _text(value: Cell) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _changed(what: str) -> SheetChangedError:
+    return SheetChangedError(f"the sheet changed during the sync ({what}); nothing was written; "
+                             "the next run will retry")
+
+
+def check_rows(table: Table, header_read: Sequence[str], header_now: Sequence[Cell],
+               keys_now: Mapping[int, Sequence[Cell]]) -> None:
+    """Raise :class:`SheetChangedError` when the header row differs from the one read, or a
+    row read no longer holds its key columns' values (``keys_now``: 1-based column ->
+    values from the row below the header on). Our columns' titles are compared too: a column
+    inserted before them or a move would send our values to the wrong column."""
+    now = [_text(clean_value(v)) for v in header_now]
+    for c in range(max(len(now), len(header_read))):
+        before = header_read[c].strip() if c < len(header_read) else ""
+        after = now[c] if c < len(now) else ""
+        if before != after:
+            raise _changed(f"header of column {c + 1} is now {after!r}")
+    top = header_row_of(table)
+    for column, values in keys_now.items():
+        for row in table.rows:
+            index = row.number - top - 1
+            value = clean_value(values[index]) if index < len(values) else None
+            read = row.cell(column - 1)
+            if read in _ERRORS or value in _ERRORS:
+                continue  # a formula error is not an identity
+            if read != value:
+                raise _changed(f"row {row.number} moved or was edited")
