@@ -139,9 +139,9 @@ class GoogleSheet:
     def read(self) -> Table:
         from impactsheets.google.sheets import read_worksheet
 
-        self._key, self._table, self._sheets, data = read_worksheet(
+        self._key, self._table, self._sheets, grids = read_worksheet(
             self._session, self.source, self.worksheet)
-        self._read_grids = self._grids(data) if data is not None else None
+        self._read_grids = self._grids(grids)
         self.name = self._table.name
         return self._table
 
@@ -172,35 +172,39 @@ class GoogleSheet:
         self._record(snapshot, report, store)
 
     def _send_checked(self, snapshot: Any, requests: list[dict[str, Any]]) -> None:
-        """Re-check (header row, key columns), compare, send: the race window, timed."""
+        """For each body of at most 2 MB: re-check (header row, key columns), compare, send.
+        Each part is the race window, timed (:attr:`window_s`: the longest part's)."""
         from impactsheets.feedback.recheck import check_rows, key_columns
-        from impactsheets.google.sheets import read_keys, send_write_back
+        from impactsheets.google.sheets import batches, read_keys, send_write_back
         from impactsheets.sources import header_row_of
 
         assert self._table is not None
         grid, top = snapshot.answers, header_row_of(self._table)
-        ours = set(grid.marks.values())
-        keys = key_columns(self._table, ours)
+        keys = key_columns(self._table, set(grid.marks.values()))
         header_read = [grid.text(top, c) for c in range(1, grid.width() + 1)]
-        started = time.monotonic()
-        try:
-            header_now, keys_now = read_keys(self._session, self._key, grid.info.title, top,
-                                             keys)
-        except SheetAccessError as exc:
-            if "parse range" not in str(exc):
-                raise
-            raise SheetChangedError(  # a worksheet renamed since the read
-                f"worksheet {grid.info.title!r} was renamed or deleted during the sync; nothing "
-                "was written; the next run will retry") from None
-        read_at = time.monotonic()
-        check_rows(self._table, header_read, header_now, keys_now)
-        compared_at = time.monotonic()
-        send_write_back(self._session, self._key, requests)
-        ended = time.monotonic()
-        self.window_s = round(ended - started, 3)
-        self.window_parts = {"recheck_s": round(read_at - started, 3),
-                             "compare_s": round(compared_at - read_at, 3),
-                             "send_s": round(ended - compared_at, 3)}
+        for part in batches(requests):
+            started = time.monotonic()
+            try:
+                header_now, keys_now = read_keys(self._session, self._key, grid.info.title,
+                                                 top, keys)
+            except SheetAccessError as exc:
+                if "parse range" not in str(exc):
+                    raise
+                raise SheetChangedError(  # a worksheet renamed since the read
+                    f"worksheet {grid.info.title!r} was renamed or deleted during the sync; "
+                    "nothing was written; the next run will retry") from None
+            read_at = time.monotonic()
+            check_rows(self._table, header_read, header_now, keys_now)
+            compared_at = time.monotonic()
+            send_write_back(self._session, self._key, part)
+            ended = time.monotonic()
+            parts = self.window_parts.get("parts", 0) + 1
+            if self.window_s is None or ended - started > self.window_s:
+                self.window_s = round(ended - started, 3)
+                self.window_parts = {"recheck_s": round(read_at - started, 3),
+                                     "compare_s": round(compared_at - read_at, 3),
+                                     "send_s": round(ended - compared_at, 3)}
+            self.window_parts["parts"] = parts
 
     def _record(self, snapshot: Any, report: ValidationReport, store: StateStore | None) -> None:
         """Keep what we wrote on the answer cells (fills, notes), to remove only exactly it."""
@@ -223,6 +227,7 @@ class GoogleSheet:
 
     def _fetch(self) -> tuple[Grid, Grid | None]:
         """Request (2): the current grid of our worksheet and of the problems worksheet."""
+        from impactsheets.google.grid import Grid
         from impactsheets.google.sheets import read_grids
 
         assert self._table is not None
@@ -231,7 +236,8 @@ class GoogleSheet:
             titles = [str(self._table.meta["worksheet"])] + (
                 [self._problems_title] if self._problems_title else [])
         try:
-            return self._grids(read_grids(self._session, self._key, titles))
+            data = read_grids(self._session, self._key, titles)
+            return self._grids([Grid.from_api(sheet) for sheet in data.get("sheets") or []])
         except SheetAccessError as exc:
             if "parse range" not in str(exc):
                 raise
@@ -239,13 +245,13 @@ class GoogleSheet:
                 f"worksheet {titles[0] if titles else ''!r} was renamed or deleted during the "
                 "sync; nothing was written; the next run will retry") from None
 
-    def _grids(self, data: dict[str, Any]) -> tuple[Grid, Grid | None]:
-        """Our worksheet's grid and the problems worksheet's, from a ``spreadsheets.get``."""
-        from impactsheets.google.grid import PROBLEMS_MARK, Grid
+    def _grids(self, read: list[Grid]) -> tuple[Grid, Grid | None]:
+        """Our worksheet's grid and the problems worksheet's, among the grids read."""
+        from impactsheets.google.grid import PROBLEMS_MARK
 
         assert self._table is not None
         title = str(self._table.meta["worksheet"])
-        grids = {g.info.title: g for g in map(Grid.from_api, data.get("sheets") or [])}
+        grids = {g.info.title: g for g in read}
         if self._sheets is None:  # every worksheet came back: remember them (sheet ids taken)
             self._sheets = [g.info for g in grids.values()]
         if title not in grids:

@@ -136,10 +136,11 @@ def test_marks_exactly_the_problem_cells_and_nothing_else(google_example: str,
 def test_budget_and_no_change_run_sends_no_write(google_example: str,
                                                  emulator_env: Emulator) -> None:
     first = sync_once(google_example)
-    assert first.api_requests() == 3  # get (values + marks), values:batchGet (re-check), batchUpdate
+    # get (sizes, marks), get (values, notes, colours), values:batchGet (re-check), batchUpdate
+    assert first.api_requests() == 4
     # By URL (gid) or by worksheet name, the read brings notes, colours and our marks too:
     # nothing to change, nothing else.
-    for source, worksheet, gets in ((url(google_example), None, 1), (google_example, WS, 1)):
+    for source, worksheet, gets in ((url(google_example), None, 2), (google_example, WS, 2)):
         emulator_env.reset_requests()
         again = sync_once(google_example, source=source, worksheet=worksheet)
         assert again.api_requests() == gets
@@ -186,7 +187,7 @@ def test_row_inserted_between_read_and_write_writes_nothing(google_example: str,
     assert str(exc.value) == ("the sheet changed during the sync (row 5 moved or was edited); "
                               "nothing was written; the next run will retry")
     assert exc.value.exit_code == 5
-    assert [r["method"] for r in emulator_env.requests()] == ["GET"]
+    assert [r["method"] for r in emulator_env.requests()] == ["GET"]  # the re-check only
     assert cells(emulator_env, google_example) == before
     assert emulator_env.sheet_titles(google_example) == [WS]
 
@@ -203,7 +204,8 @@ def test_the_recheck_reads_only_the_header_row_and_key_columns(google_example: s
     ranges = parse_qs(log[0]["query"])["ranges"]
     assert ranges[0] == f"'{WS}'!1:1" and len(ranges) == 3  # header row, two key columns
     assert all(re.fullmatch(rf"'{WS}'![A-Z]+2:[A-Z]+", r) for r in ranges[1:])
-    assert set(sheet.window_parts) == {"recheck_s", "compare_s", "send_s"}
+    assert set(sheet.window_parts) == {"recheck_s", "compare_s", "send_s", "parts"}
+    assert sheet.window_parts["parts"] == 1  # one body
 
 
 def test_an_answer_fixed_during_the_sync_is_unmarked_by_the_next_run(
@@ -279,6 +281,58 @@ def test_split_batches_give_the_same_sheet(google_example: str, emulator_env: Em
     assert emulator_env.sheet_values(google_example, PROBLEMS_SHEET) == single_problems
 
 
+def test_a_row_inserted_between_two_parts_stops_the_rest(google_example: str,
+                                                        emulator_env: Emulator,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each body of a write in parts has its own re-check: a row inserted after the first
+    part stops the others; the next run finishes the work on the right rows."""
+    monkeypatch.setattr(google_sheets, "MAX_BODY", 4_000)
+    monkeypatch.setattr(planner, "CHUNK", 1_000)
+    send, sent = google_sheets.send_write_back, []
+
+    def then_a_row_inserted(*args: Any, **kwargs: Any) -> None:
+        send(*args, **kwargs)
+        sent.append(1)
+        if len(sent) == 1:
+            batch(google_example, {"insertDimension": {"range": {
+                "sheetId": 0, "dimension": "ROWS", "startIndex": 4, "endIndex": 5}}})
+
+    monkeypatch.setattr(google_sheets, "send_write_back", then_a_row_inserted)
+    with pytest.raises(SheetChangedError, match="row 5 moved or was edited"):
+        sync_once(google_example)
+    assert len(sent) == 1
+    monkeypatch.setattr(google_sheets, "send_write_back", send)
+    batch(google_example, {"deleteDimension": {"range": {
+        "sheetId": 0, "dimension": "ROWS", "startIndex": 4, "endIndex": 5}}})
+    sync_once(google_example)
+    assert set(marked(cells(emulator_env, google_example), 51)) == set(EXPECTED_MARKS)
+    assert sync_once(google_example).api_requests() == 2  # nothing left to write
+
+
+def test_a_large_sheet_read_in_parts_gives_the_same_table_and_sheet(
+        google_example: str, emulator_env: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    from impactsheets.google import large
+
+    whole = GoogleSheet(url(google_example), session=authorized_session(retry=FAST)).read()
+    sync_once(google_example)
+    single = cells(emulator_env, google_example)
+    emulator_env.reset()
+    emulator_env.load_xlsx(feedback_example(), google_example)
+    monkeypatch.setattr(large, "GRID_CELLS", 10)
+    monkeypatch.setattr(large, "VALUE_ROWS", 4)
+    parts = GoogleSheet(url(google_example), session=authorized_session(retry=FAST))
+    table = parts.read()
+    assert (table.headers, [(r.number, r.cells) for r in table.rows]) == (
+        whole.headers, [(r.number, r.cells) for r in whole.rows])
+    emulator_env.reset_requests()
+    sync_once(google_example)
+    assert cells(emulator_env, google_example) == single
+    emulator_env.reset_requests()
+    # sizes; heads; values of rows 11-14, 15-18 (16 rows), 19-22 (none: the end); notes
+    assert sync_once(google_example).api_requests() == 2 + 3 + 1
+    assert {r["method"] for r in emulator_env.requests()} == {"GET"}
+
+
 def feedback_example():
     from impactsheets.resources import data_path
 
@@ -311,16 +365,16 @@ def big_sheet(emu: Emulator, key: str, rows: int, bad_every: int) -> None:
     emu.load_values(key, {WS: many})
 
 
-def test_3500_rows_in_three_requests_then_one(emulator_env: Emulator, fast_retries: None) -> None:
+def test_3500_rows_in_four_requests_then_two(emulator_env: Emulator, fast_retries: None) -> None:
     key = "1BigSheet000000000000000000000000000"
     big_sheet(emulator_env, key, 3500, bad_every=50)
     first = sync_once(key, worksheet=WS, source=key)
-    assert first.api_requests() == 3
+    assert first.api_requests() == 4
     rows = emulator_env.sheet_values(key, WS)
     assert len(rows) == 3501 and rows[-2][-1] == "OK" and "erreur" in rows[-1][-2]
     assert len(emulator_env.sheet_values(key, PROBLEMS_SHEET)) > 70
     again = sync_once(key, worksheet=WS, source=key)
-    assert again.api_requests() == 1
+    assert again.api_requests() == 2
 
 
 def test_a_write_applied_but_unanswered_converges(google_example: str,
@@ -341,7 +395,7 @@ def test_a_write_applied_but_unanswered_converges(google_example: str,
     sync_once(google_example)
     assert emulator_env.sheet_titles(google_example) == [WS, PROBLEMS_SHEET]
     assert set(marked(cells(emulator_env, google_example), 51)) == set(EXPECTED_MARKS)
-    assert sync_once(google_example).api_requests() == 1  # converged: nothing left to write
+    assert sync_once(google_example).api_requests() == 2  # converged: nothing left to write
 
 
 def test_problems_sheet_has_a_filter_wrapped_text_and_a_frozen_header(

@@ -66,12 +66,13 @@ def check_rows(table: Table, header_read: Sequence[str], header_now: Sequence[Ce
     """Raise :class:`SheetChangedError` when the header row differs from the one read, or a
     row read no longer holds its key columns' values (``keys_now``: 1-based column ->
     values from the row below the header on). Our columns' titles are compared too: a column
-    inserted before them or a move would send our values to the wrong column."""
+    inserted before them or a move would send our values to the wrong column. Columns past
+    the header read are not: the write-back titles its new columns there (a write in parts
+    re-checks between parts)."""
     now = [_text(clean_value(v)) for v in header_now]
-    for c in range(max(len(now), len(header_read))):
-        before = header_read[c].strip() if c < len(header_read) else ""
+    for c, before in enumerate(header_read):
         after = now[c] if c < len(now) else ""
-        if before != after:
+        if before.strip() != after:
             raise _changed(f"header of column {c + 1} is now {after!r}")
     top = header_row_of(table)
     for column, values in keys_now.items():

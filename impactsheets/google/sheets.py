@@ -6,15 +6,18 @@ and request counting in one place). The spreadsheet-level methods are used
 (``fetch_sheet_metadata``, ``batch_update``): ``gspread.Spreadsheet``
 would cost one more metadata request when it is built.
 
-Requests of a read (counted by ``session.api_requests``):
+Requests of a read (counted by ``session.api_requests``, see :func:`read_by_gid`):
 
-* ONE ``spreadsheets.get`` with a field mask asking for every worksheet's properties, cell
-  *effective values* (numbers as numbers, dates as serial numbers, whatever the locale),
-  notes, colours, and the developer metadata that marks our columns and problems tabs (so
-  the validation never takes our columns for answers); the worksheet is then picked by name,
-  by gid (digits), or the first. The raw answer is kept: the write-back plans against it, so
-  a run with nothing to change makes this single request. A name that does not exist is
-  named in the error with the worksheets there are, at no extra cost.
+* ONE small ``spreadsheets.get`` of every worksheet's properties (size) and marks: the
+  worksheet is picked by name, by gid (digits), or the first; a name that does not exist is
+  named in the error with the worksheets there are;
+* ONE ``spreadsheets.get`` with a field mask asking for cell *effective values* (numbers as
+  numbers, dates as serial numbers, whatever the locale), notes, colours, and the developer
+  metadata that marks our columns and problems tabs (so the validation never takes our
+  columns for answers), of the answers worksheet, our problems worksheets and the other
+  worksheets' first rows. The grids are kept: the write-back plans against them, so a run
+  with nothing to change makes these two requests only. A worksheet too large for one
+  answer is read in parts (:mod:`impactsheets.google.large`).
 
 Errors are the transport's one-line :class:`SheetAccessError` (not shared, not found:
 exit 5) and :class:`ConfigError` (bad credentials: exit 4).
@@ -40,7 +43,15 @@ from impactsheets.sources import column_letter
 from impactsheets.sources.header import HEADER_SCAN
 from impactsheets.sources.table import Table
 
-from .grid import PROBLEMS_MARK, Grid, SheetInfo, a1_sheet, effective_cell, table_from_values
+from .grid import (
+    PROBLEMS_MARK,
+    Grid,
+    SheetInfo,
+    a1_sheet,
+    effective_cell,
+    sheet_marks,
+    table_from_values,
+)
 from .transport import GoogleSession, google_session, gspread_client
 
 PROPERTIES = "sheetId,title,index,gridProperties(rowCount,columnCount)"
@@ -51,7 +62,9 @@ GRID_FIELDS = (f"sheets(properties({PROPERTIES}),developerMetadata(metadataKey,m
                "data(startRow,startColumn,columnMetadata.developerMetadata(metadataKey,"
                "metadataValue),rowData.values(note,effectiveValue,userEnteredFormat("
                "backgroundColor,backgroundColorStyle))))")
-MAX_BODY = 2_000_000  # bytes of JSON per batchUpdate (Google recommends at most 2 MB)
+#: Bytes of JSON per batchUpdate (Google recommends at most 2 MB; the body's envelope
+#: ``{"requests": […]}`` is counted in).
+MAX_BODY = 1_999_000
 _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{10,}$")
 
 
@@ -113,42 +126,81 @@ def missing_worksheet(key: str, wanted: str, sheets: list[SheetInfo]) -> SheetAc
     return SheetAccessError(f"spreadsheet {key} has no worksheet {wanted} (worksheets: {names})")
 
 
+META_FIELDS = (f"properties(locale),sheets(properties({PROPERTIES}),developerMetadata("
+               "metadataKey,metadataValue))")
+
+
 def read_by_gid(session: GoogleSession, key: str, gid: int | None, title: str | None = None
-                ) -> tuple[Table, list[SheetInfo], dict[str, Any]]:
-    """One ``spreadsheets.get``: every worksheet's properties, values, notes, colours and
-    marks; the worksheet is the one titled ``title``, else the one with id ``gid``, else the
-    first."""
-    data = get_spreadsheet(session, key, {"fields": f"properties(locale),{GRID_FIELDS}"})
-    grids = [Grid.from_api(sheet) for sheet in data.get("sheets") or []]
-    infos = [g.info for g in grids]
-    if title is not None and any(g.info.title == title for g in grids):
-        gid = next(g.info.sheet_id for g in grids if g.info.title == title)
+                ) -> tuple[Table, list[SheetInfo], list[Grid]]:
+    """The worksheet titled ``title``, else the one with id ``gid``, else the first: its table,
+    every worksheet's properties, and the grids read (answers, problems tabs, other tabs'
+    first rows) with values, notes, colours and marks.
+
+    Requests: ONE small ``spreadsheets.get`` of the worksheets' properties and marks (a read
+    must know a worksheet's size before asking for its cells), then ONE ``spreadsheets.get``
+    of the grids; an answers worksheet past :data:`~impactsheets.google.large.GRID_CELLS`
+    cells is read in parts instead (:mod:`impactsheets.google.large`)."""
+    from .large import GRID_CELLS, large_grid, read_notes, read_values
+
+    meta = get_spreadsheet(session, key, {"fields": META_FIELDS})
+    sheets = meta.get("sheets") or []
+    infos = [SheetInfo.from_api(s.get("properties") or {}) for s in sheets]
+    problems = {i.title for i, s in zip(infos, sheets, strict=True)
+                if PROBLEMS_MARK in sheet_marks(s)}
+    if title is not None and any(i.title == title for i in infos):
+        gid = next(i.sheet_id for i in infos if i.title == title)
     elif title is not None and not title.strip().isdigit():
         raise missing_worksheet(key, repr(title), infos)
     elif title is not None:
         gid = int(title)
-    for grid in grids:
-        if gid is None or grid.info.sheet_id == gid:
-            values = [[effective_cell(c) for c in row] for row in grid.rows]
-            table = table_from_values(values, grid.info.title)
-            table.meta["locale"] = (data.get("properties") or {}).get("locale")  # text dates
-            # Our columns and our problems tab, known by their marks; the other tabs' first
-            # rows, named in the error when this one is not the answers.
-            table.meta.update(ours={k: c - 1 for k, c in grid.marks.items()},
-                              problems_tab=PROBLEMS_MARK in grid.sheet_marks)
-            table.meta["tabs"] = {
-                g.info.title: [[effective_cell(c) for c in row] for row in g.rows[:HEADER_SCAN]]
-                for g in grids if g is not grid and PROBLEMS_MARK not in g.sheet_marks}
-            return table, infos, data
-    raise missing_worksheet(key, f"with gid {gid}", infos)
+    chosen = next((i for i in infos if gid is None or i.sheet_id == gid), None)
+    if chosen is None:
+        raise missing_worksheet(key, f"with gid {gid}", infos)
+    large = chosen.rows * chosen.columns > GRID_CELLS
+    head = min(HEADER_SCAN, chosen.rows) if large else None
+
+    def whole(info: SheetInfo, rows: int | None = None) -> str:
+        return a1_sheet(info.title) + (f"!1:{max(1, rows)}" if rows is not None else "")
+
+    ranges = [whole(i, head if i is chosen else None if i.title in problems
+                    else min(HEADER_SCAN, i.rows)) for i in infos]
+    data = get_spreadsheet(session, key, {"fields": f"properties(locale),{GRID_FIELDS}",
+                                          "ranges": ranges})
+    grids = [Grid.from_api(sheet) for sheet in data.get("sheets") or []]
+    grid = next(g for g in grids if g.info.sheet_id == chosen.sheet_id)
+    values = [[effective_cell(c) for c in row] for row in grid.rows]
+    if large:
+        http = sheets_http(session)
+        try:
+            rest = read_values(http, key, chosen, len(grid.rows) + 1)
+            notes = read_notes(http, key, chosen, len(grid.rows) + 1,
+                               max(len(grid.rows) + len(rest), len(grid.rows) + 1))
+        except APIError as exc:
+            raise refused(f"spreadsheet {key}", exc) from None
+        first = len(grid.rows) + 1
+        values += rest
+        grid = large_grid(grid, rest, notes, first)
+        grids = [grid if g.info.sheet_id == chosen.sheet_id else g for g in grids]
+        del rest, notes
+    table = table_from_values(values, grid.info.title)
+    del values
+    table.meta["locale"] = (data.get("properties") or {}).get("locale")  # text dates
+    # Our columns and our problems tab, known by their marks; the other tabs' first rows,
+    # named in the error when this one is not the answers.
+    table.meta.update(ours={k: c - 1 for k, c in grid.marks.items()},
+                      problems_tab=PROBLEMS_MARK in grid.sheet_marks)
+    table.meta["tabs"] = {
+        g.info.title: [[effective_cell(c) for c in row] for row in g.rows[:HEADER_SCAN]]
+        for g in grids if g is not grid and PROBLEMS_MARK not in g.sheet_marks}
+    return table, infos, grids
 
 
 def read_worksheet(session: GoogleSession, spec: str, worksheet: str | None
-                   ) -> tuple[str, Table, list[SheetInfo] | None, dict[str, Any] | None]:
-    """(key, table, every worksheet's properties and the raw grid answer when fetched)."""
+                   ) -> tuple[str, Table, list[SheetInfo], list[Grid]]:
+    """(key, table, every worksheet's properties, the grids read)."""
     key, gid = parse_sheet_spec(spec)
-    table, infos, data = read_by_gid(session, key, gid, worksheet or None)
-    return key, _named(table, key), infos, data
+    table, infos, grids = read_by_gid(session, key, gid, worksheet or None)
+    return key, _named(table, key), infos, grids
 
 
 def _named(table: Table, key: str) -> Table:

@@ -1,0 +1,97 @@
+"""Reading a large answers worksheet (national scale: 35,000 rows, 2.1 M cells) in parts.
+
+One ``spreadsheets.get`` of the whole grid with values, notes and colours is ~9 KB a row
+(320 MB at 35,000 rows): too much for one answer. A worksheet past :data:`GRID_CELLS` cells
+is read instead as
+
+* its values: ``values.batchGet`` (unformatted, serial dates), :data:`VALUE_ROWS` rows a
+  request (about 1.5 KB a row), down to the last answer;
+* its notes and colours: ONE ``spreadsheets.get`` of the same rows asking for ``note`` and
+  the background only, so that rows without any come back empty (a few bytes each);
+
+and the :class:`~impactsheets.google.grid.Grid` the write-back plans against keeps, beyond the
+header rows, only notes, colours and the values of our own columns (by their marks): what the
+planner compares. The header rows and the marks come from the caller's grid read.
+
+>>> chunks(1, 12_001, 5_000)
+[(1, 5000), (5001, 10000), (10001, 12001)]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .grid import Grid, SheetInfo, a1_sheet, grid_rows
+
+#: Cells of the answers worksheet past which it is read in parts (3,500 rows × 60 columns
+#: is read whole: ~210,000 cells).
+GRID_CELLS = 400_000
+#: Rows of values a request (about 8 MB at 1.5 KB a row).
+VALUE_ROWS = 5_000
+NOTE_FIELDS = ("sheets(data(startRow,startColumn,rowData.values(note,userEnteredFormat("
+               "backgroundColor,backgroundColorStyle))))")
+
+
+def chunks(first: int, last: int, size: int) -> list[tuple[int, int]]:
+    """1-based inclusive row spans of at most ``size`` rows from ``first`` to ``last``."""
+    return [(a, min(a + size - 1, last)) for a in range(first, last + 1, size)]
+
+
+def api_value(value: Any) -> dict[str, Any]:
+    """The ``ExtendedValue`` of a value from ``values.batchGet`` (unformatted).
+
+    >>> api_value(3), api_value(True), api_value("x")
+    ({'numberValue': 3}, {'boolValue': True}, {'stringValue': 'x'})
+    """
+    if isinstance(value, bool):
+        return {"boolValue": value}
+    if isinstance(value, int | float):
+        return {"numberValue": value}
+    return {"stringValue": str(value)}
+
+
+def read_values(http: Any, key: str, info: SheetInfo, first: int) -> list[list[Any]]:
+    """Rows ``first``… of the worksheet as unformatted values (serial dates), in parts, up to
+    the last row with a value (a part that comes back empty ends the read: the blank rows
+    below the answers are not asked for one by one)."""
+    rows: list[list[Any]] = []
+    for a, b in chunks(first, info.rows, VALUE_ROWS):
+        data = http.values_batch_get(key, [f"{a1_sheet(info.title)}!{a}:{b}"], params={
+            "valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
+            "majorDimension": "ROWS"})
+        found = (data.get("valueRanges") or [{}])[0].get("values") or []
+        if not found:
+            break
+        rows += [[] for _ in range(a - first - len(rows))] + found
+    return rows
+
+
+def read_notes(http: Any, key: str, info: SheetInfo, first: int, last: int
+               ) -> list[list[dict[str, Any]]]:
+    """Notes and colours of rows ``first`` to ``last`` (CellData rows, from row ``first``)."""
+    ranges = [f"{a1_sheet(info.title)}!{a}:{b}" for a, b in chunks(first, last, VALUE_ROWS)]
+    data = http.fetch_sheet_metadata(key, params={"fields": NOTE_FIELDS, "ranges": ranges})
+    rows: list[list[dict[str, Any]]] = []
+    for part in ((data.get("sheets") or [{}])[0].get("data") or []):
+        found = grid_rows(part)[int(part.get("startRow", 0)):]
+        start = int(part.get("startRow", 0))
+        rows += [[] for _ in range(start - (first - 1) - len(rows))] + found
+    return rows
+
+
+def large_grid(head: Grid, values: list[list[Any]], notes: list[list[dict[str, Any]]],
+               first: int) -> Grid:
+    """The answers grid to plan against: the header rows of ``head`` (full cells), then from
+    row ``first`` the notes and colours, and the values of our columns only."""
+    ours = [c - 1 for c in head.marks.values()]
+    rows = [list(r) for r in head.rows[:first - 1]]
+    rows += [[] for _ in range(first - 1 - len(rows))]
+    for i in range(max(len(values), len(notes))):
+        cells = list(notes[i]) if i < len(notes) else []
+        line = values[i] if i < len(values) else []
+        for c in ours:
+            if c < len(line) and line[c] not in ("", None):
+                cells += [{}] * (c + 1 - len(cells))
+                cells[c] = {**cells[c], "effectiveValue": api_value(line[c])}
+        rows.append(cells)
+    return Grid(head.info, rows, dict(head.marks), dict(head.sheet_marks))
