@@ -237,6 +237,29 @@ def test_unknown_batch_request_is_a_400(emulator_env: Emulator) -> None:
         "payload received. Unknown name \"frobnicate\" at 'requests[0]': Cannot find field.")
 
 
+def test_a_batch_update_is_applied_whole_or_not_at_all(emulator_env: Emulator) -> None:
+    """A refused request leaves the sheet as it was, even the cells edited (in the working
+    copy) and the rows moved by the requests before it; a batch that succeeds keeps them."""
+    emulator_env.load_values(KEY, {"S": [["a", "b"], ["c", "d"]]})
+    gc, _ = _client()
+    sheet = gc.open_by_key(KEY)
+    before = emulator_env.sheet_values(KEY, "S")
+    note = {"updateCells": {"start": {"sheetId": 0, "rowIndex": 0, "columnIndex": 0},
+                            "rows": [{"values": [{"note": "vu"}]}], "fields": "note"}}
+    insert = {"insertDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 0,
+                                            "endIndex": 1}}}
+    with pytest.raises(SheetAccessError):
+        sheet.batch_update({"requests": [note, insert, note, {"frobnicate": {}}]})
+    assert emulator_env.sheet_values(KEY, "S") == before
+    with emulator_env.store.lock:
+        assert "note" not in emulator_env.store.spreadsheets[KEY].sheets[0].cell(0, 0)
+    sheet.batch_update({"requests": [note, insert, note]})
+    assert emulator_env.sheet_values(KEY, "S") == [[], *before]
+    with emulator_env.store.lock:
+        stored = emulator_env.store.spreadsheets[KEY].sheets[0]
+        assert stored.cell(0, 0) == {"note": "vu"} and stored.cell(1, 0)["note"] == "vu"
+
+
 def _multipart(meta: dict, content: bytes, mime: str) -> tuple[bytes, str]:
     boundary = "impactsheets-test-boundary"
     body = (

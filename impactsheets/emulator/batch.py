@@ -65,7 +65,10 @@ def batch_update(store: Store, key: str, body: dict[str, Any]) -> dict[str, Any]
     requests = body.get("requests")
     if not isinstance(requests, list) or not requests:
         raise ApiError(400, "Must specify at least one request.")
-    work = copy.deepcopy(ss)
+    # Applied whole or not at all: to a working copy whose cells are copied when edited.
+    work = Spreadsheet(ss.spreadsheet_id, copy.deepcopy(ss.properties),
+                       [sheet.work_copy() for sheet in ss.sheets], ss.private,
+                       copy.deepcopy(ss.named_ranges))
     replies: list[dict[str, Any]] = []
     for i, req in enumerate(requests):
         if not isinstance(req, dict) or len(req) != 1:
@@ -92,6 +95,8 @@ def batch_update(store: Store, key: str, body: dict[str, Any]) -> dict[str, Any]
             )
         reply = handler(work, payload or {}, f"requests[{i}].{kind}")
         replies.append(reply or {})
+    for sheet in work.sheets:
+        sheet.copied = None  # the stored cells it still shares are now its own
     ss.properties, ss.sheets, ss.named_ranges = work.properties, work.sheets, work.named_ranges
     if key in store.files:
         store.files[key].meta["name"] = ss.properties["title"]

@@ -30,6 +30,8 @@ def shift_dimension(sheet: Sheet, dim: str, start: int, count: int) -> None:
             new[axis] = pos + count
             moved[(new[0], new[1])] = cell
     sheet.cells = moved
+    if sheet.copied is not None:  # cells moved: copy again on their next edit
+        sheet.copied = set()
     _shift_metadata(sheet, dim, start, count)
     gp = sheet.props["gridProperties"]
     gp["rowCount" if axis == 0 else "columnCount"] += count

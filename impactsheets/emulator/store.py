@@ -95,6 +95,16 @@ class Sheet:
     props: dict[str, Any]
     cells: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)  # protectedRanges, merges, basicFilter
+    #: In a batchUpdate's working copy: the cells copied so far (the others are still the
+    #: stored sheet's, copied on their first edit); None: every cell is this sheet's own.
+    copied: set[tuple[int, int]] | None = field(default=None, repr=False, compare=False)
+
+    def work_copy(self) -> Sheet:
+        """A copy to apply a batchUpdate to, whole or not at all: properties and extras
+        copied, cells copied only when edited (:meth:`edit_cell`), so that applying a few
+        thousand cells to a sheet of millions costs a few thousand copies."""
+        return Sheet(copy.deepcopy(self.props), dict(self.cells), copy.deepcopy(self.extras),
+                     copied=set())
 
     @property
     def sheet_id(self) -> int:
@@ -124,6 +134,9 @@ class Sheet:
         return self.cells.get((row, col), {})
 
     def edit_cell(self, row: int, col: int) -> dict[str, Any]:
+        if self.copied is not None and (row, col) not in self.copied:
+            self.copied.add((row, col))
+            self.cells[(row, col)] = copy.deepcopy(self.cells.get((row, col), {}))
         return self.cells.setdefault((row, col), {})
 
     def tidy(self, row: int, col: int) -> None:
