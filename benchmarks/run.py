@@ -306,6 +306,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wait-idle", type=float, default=None, metavar="S",
                         help="wait up to S seconds for other processes to go quiet "
                              "(default 120, quick 0)")
+    parser.add_argument("--no-render", action="store_true",
+                        help="national group: syncs without rendering the reports (read, "
+                             "validate, write back; said so in the figures)")
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
     parser.add_argument("--out", type=Path, default=HERE,
                         help="where results.md/results.json go (default: benchmarks/)")
@@ -316,7 +319,8 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     info["command"] = " ".join([".venv/bin/python benchmarks/run.py"]
                                + (["--quick"] if args.quick else [])
-                               + ([f"--only {','.join(groups)}"] if groups != GROUPS else []))
+                               + ([f"--only {','.join(groups)}"] if groups != GROUPS else [])
+                               + (["--no-render"] if args.no_render else []))
     wait = args.wait_idle if args.wait_idle is not None else (0 if args.quick else 120)
     if wait:
         info["other_cores_before"] = wait_for_idle(wait)
@@ -353,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         if "national" in groups:
             print(f"national sync ({num(plan.national_n)} sites)…", file=sys.stderr)
             raw["national"] = bench_syncs((plan.national_n,), figures, work, args.jobs,
-                                          "National scale")
+                                          "National scale", render=not args.no_render)
             national_sizes = raw["national"][str(plan.national_n)].pop("pdf_sizes")
             if not sizes:
                 sizes, origin = national_sizes, f"{num(plan.national_n)}-site sync output"
