@@ -248,8 +248,10 @@ def test_a_batch_update_is_applied_whole_or_not_at_all(emulator_env: Emulator) -
                             "rows": [{"values": [{"note": "vu"}]}], "fields": "note"}}
     insert = {"insertDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 0,
                                             "endIndex": 1}}}
-    with pytest.raises(SheetAccessError):
-        sheet.batch_update({"requests": [note, insert, note, {"frobnicate": {}}]})
+    beyond = {"updateCells": {"start": {"sheetId": 0, "rowIndex": 10**6, "columnIndex": 0},
+                              "rows": [{"values": [{"note": "x"}]}], "fields": "note"}}
+    with pytest.raises(SheetAccessError, match="exceeds grid limits"):
+        sheet.batch_update({"requests": [note, insert, note, beyond]})
     assert emulator_env.sheet_values(KEY, "S") == before
     with emulator_env.store.lock:
         assert "note" not in emulator_env.store.spreadsheets[KEY].sheets[0].cell(0, 0)

@@ -287,7 +287,7 @@ def test_a_row_inserted_between_two_parts_stops_the_rest(google_example: str,
     """Each body of a write in parts has its own re-check: a row inserted after the first
     part stops the others; the next run finishes the work on the right rows."""
     monkeypatch.setattr(google_sheets, "MAX_BODY", 4_000)
-    monkeypatch.setattr(planner, "CHUNK", 1_000)
+    monkeypatch.setattr(sheet_requests, "CHUNK", 1_000)
     send, sent = google_sheets.send_write_back, []
 
     def then_a_row_inserted(*args: Any, **kwargs: Any) -> None:
