@@ -307,8 +307,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="wait up to S seconds for other processes to go quiet "
                              "(default 120, quick 0)")
     parser.add_argument("--no-render", action="store_true",
-                        help="national group: syncs without rendering the reports (read, "
-                             "validate, write back; said so in the figures)")
+                        help="sync and national groups: syncs without rendering the reports "
+                             "(read, validate, write back; said so in the figures)")
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
     parser.add_argument("--out", type=Path, default=HERE,
                         help="where results.md/results.json go (default: benchmarks/)")
@@ -351,7 +351,8 @@ def main(argv: list[str] | None = None) -> int:
                                                plan.render_network, plan.repeats)
         if "sync" in groups:
             print("syncs…", file=sys.stderr)
-            raw["sync"] = bench_syncs(plan.sync_n, figures, work, args.jobs)
+            raw["sync"] = bench_syncs(plan.sync_n, figures, work, args.jobs,
+                                      render=not args.no_render)
             sizes = raw["sync"][str(max(plan.sync_n))].pop("pdf_sizes")
             origin = f"{num(max(plan.sync_n))}-site sync output"
         if "national" in groups:

@@ -5,6 +5,7 @@ check, the request budget and the payload split."""
 from __future__ import annotations
 
 import copy
+import json
 import re
 from typing import Any
 from urllib.parse import parse_qs, quote
@@ -346,6 +347,10 @@ def test_batches_cut_in_order_under_the_limit() -> None:
     assert len(cut) > 1 and all(len(b) >= 1 for b in cut)
     assert batches([], limit=200) == []
     assert batches(requests) == [requests]
+    many = [{"updateCells": {"start": {"rowIndex": i}, "fields": "note", "rows": [{"values": [
+        {"note": NOTE_MARK + "Adresse invalide é"}]}]}} for i in range(40_000)]
+    bodies = [len(json.dumps({"requests": b}).encode()) for b in batches(many)]  # as sent
+    assert len(bodies) > 1 and max(bodies) < 2_000_000  # many small requests: their commas too
 
 
 def big_sheet(emu: Emulator, key: str, rows: int, bad_every: int) -> None:

@@ -62,9 +62,9 @@ GRID_FIELDS = (f"sheets(properties({PROPERTIES}),developerMetadata(metadataKey,m
                "data(startRow,startColumn,columnMetadata.developerMetadata(metadataKey,"
                "metadataValue),rowData.values(note,effectiveValue,userEnteredFormat("
                "backgroundColor,backgroundColorStyle))))")
-#: Bytes of JSON per batchUpdate (Google recommends at most 2 MB; the body's envelope
-#: ``{"requests": […]}`` is counted in).
-MAX_BODY = 1_999_000
+#: Bytes of JSON per batchUpdate (Google recommends at most 2 MB; room left for the body's
+#: envelope ``{"requests": […]}``).
+MAX_BODY = 1_999_900
 _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{10,}$")
 
 
@@ -258,7 +258,7 @@ def batches(requests: list[dict[str, Any]], limit: int | None = None) -> list[li
     out: list[list[dict[str, Any]]] = []
     size = limit
     for request in requests:
-        length = len(json.dumps(request).encode()) + 1  # as sent: ASCII-escaped JSON
+        length = len(json.dumps(request).encode()) + 2  # as sent: ASCII-escaped, ", " apart
         if size + length > limit:
             out.append([])
             size = 0
