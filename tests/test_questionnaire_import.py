@@ -236,6 +236,25 @@ def test_titles_the_form_repeats_are_read_from_their_nth_column(tmp_path: Path) 
     assert lines[later:later + 4] == ["Accueil", "Mal", "Horaires", "Bien"]
 
 
+def test_a_sheet_whose_columns_mostly_repeat_one_title_is_the_response_sheet(
+        tmp_path: Path) -> None:
+    # One question asked in three sections: three columns headed alike, each its question.
+    note = {"title": "Note de la séance ?", "questionItem": {"question": {
+        "scaleQuestion": {"low": 1, "high": 5}}}}
+    items = [{**note, "itemId": f"{n}0", "questionItem": {"question": {
+        **note["questionItem"]["question"], "questionId": f"{n}1"}}} for n in (1, 2, 3)]
+    path = tmp_path / "seances.json"
+    path.write_text(json.dumps({"formId": "F3", "items": items}), encoding="utf-8")
+    out = imported(tmp_path, str(path))
+    sheet = tmp_path / "seances.csv"
+    sheet.write_text("Horodateur,Note de la séance ?,Note de la séance ?,Note de la séance ?\n"
+                     "13/10/2026 10:00:00,4,2,5\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(sheet), "--questionnaire", str(out),
+                                       "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["problems"] == []
+
+
 def test_the_imported_french_form_renders_a_report(tmp_path: Path) -> None:
     from pypdf import PdfReader
 

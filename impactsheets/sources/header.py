@@ -20,6 +20,7 @@ Rows keep their physical numbers: data rows are the rows below the header.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from impactsheets.errors import ImpactsheetsError, SourceError
@@ -38,9 +39,18 @@ def _header_text(cells: Iterable[Cell]) -> list[str]:
 
 
 def questions_found(headers: Iterable[str], questionnaire: Questionnaire) -> set[str]:
-    """Ids of the questions whose header (or an alias) is among ``headers``."""
-    lookup = {normalize_label(h): q.id for q in questionnaire.questions for h in q.headers}
-    return {lookup[key] for h in headers if (key := normalize_label(h or "")) in lookup}
+    """Ids of the questions whose header (or an alias) is among ``headers``: for
+    ``occurrence: N``, the Nth one headed so (a title Google repeats in several sections)."""
+    lookup = {(normalize_label(h), q.occurrence): q.id
+              for q in questionnaire.questions for h in q.headers}
+    seen: Counter[str] = Counter()
+    found = set()
+    for header in headers:
+        key = normalize_label(header or "")
+        seen[key] += 1
+        if (key, seen[key]) in lookup:
+            found.add(lookup[key, seen[key]])
+    return found
 
 
 def rebase(table: Table, header_row: int) -> Table:
