@@ -92,7 +92,7 @@ def test_check_accepts_the_default_definition() -> None:
     path = data_path("config", "questionnaire.yaml")
     result = CliRunner().invoke(main, ["questionnaire", "check", str(path)])
     assert result.exit_code == 0
-    assert result.stderr == f"{path}: OK (48 questions, effets-sociaux-et-urbains 2026.1)\n"
+    assert result.stderr == f"{path}: OK (48 questions; effets-sociaux-et-urbains 2026.1)\n"
 
 
 def test_form_and_entry_ids_are_optional_and_checked(tmp_path: Path) -> None:

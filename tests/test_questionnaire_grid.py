@@ -66,7 +66,16 @@ def test_a_grid_is_one_question_per_row_sharing_its_columns(tmp_path: Path) -> N
     assert q.grids["moments"].type == "checkbox_grid"
     result = CliRunner().invoke(main, ["questionnaire", "check", str(definition(tmp_path))])
     assert result.exit_code == 0, result.output
-    assert result.stderr.endswith(": OK (5 questions, pieces 1)\n")
+    assert result.stderr.endswith(": OK (3 questions including 2 grids, 4 rows in all; pieces 1)\n")
+    # a sheet of one grid's columns alone is not the response sheet: 1 question of 3 found
+    sheet = tmp_path / "pieces.csv"
+    sheet.write_text("Horodateur,Notez chaque pièce [Cuisine],Notez chaque pièce [Jardin d'hiver]\n"
+                     "13/10/2026 10:00:00,Bien,Mal\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(sheet), "--questionnaire",
+                                       str(definition(tmp_path))])
+    assert (result.exit_code, result.stderr) == (3, (
+        "impactsheets: error: pieces.csv: this does not look like the response sheet: 1 of 3 "
+        "questions found\n"))
 
 
 @pytest.mark.parametrize(("edit", "problem"), [

@@ -41,7 +41,7 @@ def test_every_fixture_imports_to_a_definition_that_loads(path: Path, tmp_path: 
     assert result.exit_code == 0, result.output
     q = load_questionnaire(out)
     raw = json.loads(path.read_text(encoding="utf-8"))
-    assert result.stderr == (f"wrote {out}: {len(q.questions)} questions; give each a short "
+    assert result.stderr == (f"wrote {out}: {q.counted()}; give each a short "
                              f"label, then 'impactsheets validate SHEET --questionnaire {out}'\n")
     assert q.form is not None and (q.form.id, q.form.url) == (raw["formId"], raw["responderUri"])
     headers = {i["title"] for i in raw["items"] if "questionItem" in i}
@@ -198,7 +198,11 @@ def test_untitled_questions_are_left_out_with_a_comment(tmp_path: Path) -> None:
 def test_titles_the_form_repeats_are_read_from_their_nth_column(tmp_path: Path) -> None:
     # A question and a grid asked before and after the workshop, with one title each time:
     # Google heads both columns alike; the import reads the later ones as "occurrence: 2".
-    out = imported(tmp_path, str(FORMS / "atelier-avant-apres-fr.json"))
+    out = tmp_path / "q.yaml"
+    result = CliRunner().invoke(main, ["questionnaire", "import",
+                                       str(FORMS / "atelier-avant-apres-fr.json"), "--out", str(out)])
+    assert result.stderr.startswith(f"wrote {out}: 7 questions including 2 grids, 4 rows in "
+                                    "all; give each a short label")  # a grid is one question
     text = out.read_text(encoding="utf-8")
     assert "left out" not in text
     assert ('  - id: notez_chaque_point_2\n    header: "Notez chaque point"\n    occurrence: 2'

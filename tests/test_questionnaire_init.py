@@ -40,7 +40,8 @@ def test_init_guesses_every_column_and_validates_its_own_sheet(tmp_path: Path) -
     draft = tmp_path / "q.yaml"
     result = CliRunner().invoke(main, ["questionnaire", "init", str(sheet), "--out", str(draft)])
     assert result.exit_code == 0, result.output
-    assert result.stderr.startswith(f"wrote {draft}: 11 questions; check the '# guessed'")
+    assert result.stderr.startswith(f"wrote {draft}: 10 questions including 1 grid of 2 rows; "
+                                    "check the '# guessed'")
     text = draft.read_text(encoding="utf-8")
     assert "locale: en_US  # guessed from the timestamps" in text
     q = load_questionnaire(draft)

@@ -29,7 +29,7 @@ def questionnaire_check(file: str) -> None:
     from impactsheets.questionnaire import load_questionnaire
 
     q = load_questionnaire(file)
-    click.echo(f"{file}: OK ({len(q.questions)} questions, {q.id} {q.version})", err=True)
+    click.echo(f"{file}: OK ({q.counted()}; {q.id} {q.version})", err=True)
 
 
 @questionnaire.command("init")
@@ -48,8 +48,8 @@ def questionnaire_init(source: str, out_file: Path, force: bool, worksheet: str 
     """
     from impactsheets.questionnaire.draft import init_questionnaire
 
-    path, count = init_questionnaire(source, out_file, worksheet, force)
-    click.echo(f"wrote {path}: {count} questions; check the '# guessed' comments, then "
+    path, drafted = init_questionnaire(source, out_file, worksheet, force)
+    click.echo(f"wrote {path}: {drafted.counted()}; check the '# guessed' comments, then "
                f"'impactsheets validate {source} --questionnaire {path}'", err=True)
 
 
@@ -70,11 +70,11 @@ def questionnaire_import(form: str, out_file: Path | None, force: bool) -> None:
     """
     from impactsheets.questionnaire.form_import import import_questionnaire
 
-    text, count = import_questionnaire(form, out_file, force)
+    text, imported = import_questionnaire(form, out_file, force)
     if out_file is None:
         click.echo(text, nl=False)
         return
-    click.echo(f"wrote {out_file}: {count} questions; give each a short label, then "
+    click.echo(f"wrote {out_file}: {imported.counted()}; give each a short label, then "
                f"'impactsheets validate SHEET --questionnaire {out_file}'", err=True)
 
 

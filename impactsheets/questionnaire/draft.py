@@ -28,6 +28,7 @@ from impactsheets.files import atomic_write
 from impactsheets.locales import detect_locale, read_number
 from impactsheets.questionnaire.grid import GridRow, grid_yaml, row_id
 from impactsheets.questionnaire.labels import normalize_label
+from impactsheets.questionnaire.model import Questionnaire
 from impactsheets.report.naming import slugify
 from impactsheets.sources import Table
 
@@ -397,8 +398,8 @@ def _choices(options: list[str], indent: str) -> list[str]:
 
 
 def init_questionnaire(source: str, out: Path, worksheet: str | None = None,
-                       force: bool = False) -> tuple[Path, int]:
-    """Write the draft of ``source``'s questionnaire to ``out``; (path, number of questions).
+                       force: bool = False) -> tuple[Path, Questionnaire]:
+    """Write the draft of ``source``'s questionnaire to ``out``; (path, the draft loaded).
 
     The draft is loaded back before this returns: a draft that does not load is a bug, raised.
     """
@@ -410,4 +411,4 @@ def init_questionnaire(source: str, out: Path, worksheet: str | None = None,
     table = read_table(source, worksheet)
     text = draft_questionnaire(table, slugify(Path(str(source)).stem, "questionnaire"))
     atomic_write(out, text)  # a killed run leaves the old file, or none
-    return out, len(load_questionnaire(out).questions)
+    return out, load_questionnaire(out)

@@ -46,6 +46,7 @@ from impactsheets.questionnaire.draft import (
 )
 from impactsheets.questionnaire.grid import GridRow, grid_yaml, row_id
 from impactsheets.questionnaire.labels import normalize_label
+from impactsheets.questionnaire.model import Questionnaire
 from impactsheets.report.naming import slugify
 
 EMAIL_HEADERS = ("Adresse e-mail", "Email Address", "Adresse e-mail de contact", "E-mail")
@@ -342,10 +343,9 @@ def read_form(source: str) -> dict[str, Any]:
 
 
 def import_questionnaire(source: str, out: Path | None, force: bool = False
-                         ) -> tuple[str, int]:
-    """The definition of ``source``'s form, written to ``out`` (when given); (YAML, number of
-    questions). The text is loaded back before this returns: one that does not load is a bug.
-    """
+                         ) -> tuple[str, Questionnaire]:
+    """The definition of ``source``'s form, written to ``out`` (when given); (YAML, the
+    definition loaded back: one that does not load is a bug)."""
     from impactsheets.questionnaire import load_questionnaire
 
     if out is not None and out.exists() and not force:
@@ -358,6 +358,6 @@ def import_questionnaire(source: str, out: Path | None, force: bool = False
         with tempfile.TemporaryDirectory() as tmp:
             target = Path(tmp) / "questionnaire.yaml"
             target.write_text(text, encoding="utf-8")
-            return text, len(load_questionnaire(target).questions)
+            return text, load_questionnaire(target)
     atomic_write(target, text)  # a killed import leaves the old file, or none
-    return text, len(load_questionnaire(target).questions)
+    return text, load_questionnaire(target)

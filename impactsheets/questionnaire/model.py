@@ -14,6 +14,7 @@ problem.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -153,3 +154,30 @@ class Questionnaire:
     def question(self, question_id: str) -> Question:
         """The question with this id (KeyError when unknown)."""
         return self.by_id[question_id]
+
+    def asked(self, ids: Iterable[str] | None = None) -> int:
+        """How many questions (of ``ids``, else of all) the form asks: a grid, with one or more
+        of its rows, is one."""
+        chosen = self.questions if ids is None else [self.by_id[i] for i in set(ids)]
+        return len({q.grid or f"#{q.id}" for q in chosen})  # a grid's id is never "#…"
+
+    def counted(self) -> str:
+        """How many questions the form asks, as the CLI says it: a grid is one question (its
+        rows, one sheet column each, are said beside).
+
+        >>> rows = [Question(f"g.{r}", f"G [{r}]", r, "single_choice", grid="g") for r in "abc"]
+        >>> q = Questionnaire("q", "", "1", [Question("a", "A", "A", "integer"), *rows],
+        ...                   SiteIdentity(), (), grids={"g": Grid("g", "G", "grid",
+        ...                                                        ("g.a", "g.b", "g.c"), ())})
+        >>> q.counted()
+        '2 questions including 1 grid of 3 rows'
+        >>> q.questions = q.questions[:1]; q.grids = {}; q.counted()
+        '1 question'
+        """
+        rows = sum(len(grid.rows) for grid in self.grids.values())
+        count = self.asked()
+        text = f"{count} question{'s' if count != 1 else ''}"
+        if len(self.grids) == 1:
+            return f"{text} including 1 grid of {rows} row{'s' if rows != 1 else ''}"
+        return f"{text} including {len(self.grids)} grids, {rows} rows in all" if self.grids \
+            else text

@@ -90,10 +90,10 @@ def locate_header(table: Table, questionnaire: Questionnaire,
     return rebase(table, best)
 
 
-def best_header_count(rows: list[list[Cell]], questionnaire: Questionnaire) -> int:
-    """The most questions one of the first rows of a worksheet names."""
-    return max((len(questions_found(_header_text(r), questionnaire))
-                for r in rows[:HEADER_SCAN]), default=0)
+def best_header_found(rows: list[list[Cell]], questionnaire: Questionnaire) -> set[str]:
+    """The most questions one of the first rows of a worksheet names (their ids)."""
+    return max((questions_found(_header_text(r), questionnaire) for r in rows[:HEADER_SCAN]),
+               key=len, default=set())
 
 
 def recognise(table: Table, questionnaire: Questionnaire,
@@ -113,16 +113,18 @@ def recognise(table: Table, questionnaire: Questionnaire,
     where = f"{table.name}: " if table.name else ""
     message = f"{where}this does not look like the response sheet: " + (
         "it is impactsheets' own problems tab" if ours
-        else f"{len(found)} of {total} questions found")
+        else f"{questionnaire.asked(found)} of {questionnaire.asked()} questions found")
     if identity and 2 * len(found) >= total and not ours:
         names = ", ".join(repr(questionnaire.question(q).header) for q in identity)
         message += f", but not the site's identity ({names})"
     tabs = table.meta.get("tabs")
-    better = sorted(((count, title) for title, rows in (tabs if isinstance(tabs, dict) else {}).items()
-                     if (count := best_header_count(rows, questionnaire)) > len(found)),
+    better = sorted(((len(more), title, questionnaire.asked(more))
+                     for title, rows in (tabs if isinstance(tabs, dict) else {}).items()
+                     if len(more := best_header_found(rows, questionnaire)) > len(found)),
                     reverse=True)
     if better:
-        message += "; more in " + ", ".join(f"{t!r} ({n} of {total})" for n, t in better[:5])
+        message += "; more in " + ", ".join(f"{t!r} ({n} of {questionnaire.asked()})"
+                                            for _, t, n in better[:5])
     raise error(message)
 
 
