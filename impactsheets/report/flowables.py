@@ -21,7 +21,35 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
 
-class BalancedParagraph(Paragraph):
+class WrapOnceParagraph(Paragraph):
+    """A paragraph that breaks its lines once per width: wrapped again at the width of its last
+    wrap (by a ``KeepTogether``, then by the frame; by a table's sizing, then its drawing), it
+    keeps the lines it has instead of breaking them again. Same lines, same PDF.
+
+    >>> from reportlab.lib.styles import ParagraphStyle
+    >>> p = WrapOnceParagraph("Une phrase assez longue pour deux lignes.", ParagraphStyle("b"))
+    >>> first = p.wrap(100, 500); lines = p.blPara
+    >>> p.wrap(100, 500) == first and p.blPara is lines, p.wrap(300, 500)[1] < first[1]
+    (True, True)
+    """
+
+    _wrapped: tuple[float, Any, float, float] | None = None  # width asked, lines, size
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        wrapped = self._wrapped
+        if (wrapped is not None and wrapped[0] == available_width
+                and self.__dict__.get("blPara") is wrapped[1]):  # split() may drop the lines
+            self.width, self.height = wrapped[2], wrapped[3]
+            return self.width, self.height
+        size = self._wrap(available_width, available_height)
+        self._wrapped = (available_width, self.__dict__.get("blPara"), self.width, self.height)
+        return size
+
+    def _wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return Paragraph.wrap(self, available_width, available_height)
+
+
+class BalancedParagraph(WrapOnceParagraph):
     """A paragraph wrapped in the narrowest width that keeps its number of lines, so its last
     line is not a lone word; when a long last word still stands alone, the line before gives
     it its own last word (an explicit break).
@@ -38,14 +66,14 @@ class BalancedParagraph(Paragraph):
         super().__init__(text, style, *args, **kwargs)
         self._text = text
 
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+    def _wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         width, height = self._balanced(available_width, available_height)
         words = self._text.split(" ")
         if self._last_line_words() == 1 and len(self.blPara.lines) >= 2 and len(words) >= 3:
             lines = len(self.blPara.lines)
             original = self._text
             self._reset(" ".join(words[:-2]) + "<br/>" + " ".join(words[-2:]))
-            width, height = super().wrap(available_width, available_height)
+            width, height = Paragraph.wrap(self, available_width, available_height)
             if len(self.blPara.lines) == lines and self._last_line_words() > 1:
                 return width, height
             self._reset(original)
@@ -62,22 +90,22 @@ class BalancedParagraph(Paragraph):
         return len(last[1]) if isinstance(last, tuple) else getattr(last, "wordCount", 0)
 
     def _balanced(self, available_width: float, available_height: float) -> tuple[float, float]:
-        width, height = super().wrap(available_width, available_height)
+        width, height = Paragraph.wrap(self, available_width, available_height)
         lines = len(getattr(self.blPara, "lines", ()))
         if lines < 2:
             return width, height
         low, high = available_width / 2, available_width
         for _ in range(10):
             middle = (low + high) / 2
-            super().wrap(middle, available_height)
+            Paragraph.wrap(self, middle, available_height)
             if len(self.blPara.lines) > lines:
                 low = middle
             else:
                 high = middle
-        return super().wrap(high, available_height)
+        return Paragraph.wrap(self, high, available_height)
 
 
-class QuoteParagraph(Paragraph):
+class QuoteParagraph(WrapOnceParagraph):
     """A paragraph with an accent bar on its left; splits across pages like any paragraph."""
 
     bar_color: Any = colors.grey

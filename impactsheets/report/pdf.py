@@ -54,6 +54,7 @@ from impactsheets.report.flowables import (
     Logo,
     PartHeader,
     QuoteParagraph,
+    WrapOnceParagraph,
     summary_chart,
 )
 from impactsheets.report.grid_table import grid_table
@@ -169,7 +170,8 @@ class _Styles:
         """Text as drawn: typographic apostrophes, characters the font lacks handled."""
         return safe_text(french.apostrophes(text), self.covered)
 
-    def para(self, text: str, style: ParagraphStyle, cls: type[Paragraph] = Paragraph) -> Paragraph:
+    def para(self, text: str, style: ParagraphStyle,
+             cls: type[Paragraph] = WrapOnceParagraph) -> Paragraph:
         # reportlab breaks lines at a narrow no-break space (not at a no-break space): a lone
         # "»" or ":" would start a line.
         text = escape(self.text(text)).replace("\n", "<br/>").replace("\u202f", "\u00a0")
@@ -189,7 +191,7 @@ def _header(model: ReportModel, style: Style, s: _Styles, width: float) -> Table
         tags = "  ".join(f'<span backColor="{style.colors["tag_background"]}">&nbsp;'
                          f'{escape(s.text(k)).replace(" ", "&nbsp;")}&nbsp;</span>'
                          for k in model.keywords)
-        text.append(Paragraph(tags, s.keywords))
+        text.append(WrapOnceParagraph(tags, s.keywords))
     cells = [[text]] if logo is None else [[logo, text]]
     widths = [width] if logo is None else [logo_size + 6 * mm, width - logo_size - 6 * mm]
     table = Table(cells, colWidths=widths)
