@@ -22,7 +22,7 @@ MIDDLE_DOT = "·"
 _VOWELS = "aeiouàâäéèêëîïôöùûüœæAEIOUÀÂÄÉÈÊËÎÏÔÖÙÛÜŒÆ"
 _ELIDABLE = re.compile(rf"\b((?:[DdNnSs]|[Qq]u)(?=e)|[Ll](?=[ea]))[ea] +(?=[{_VOWELS}])")
 _CONTRACT = re.compile(r"\b([Dd]e|[Àà]) (le|les) \b")
-_SPACES = re.compile(r"[ \t\u00a0\u202f]+")
+_SPACES = re.compile(r"[ \t\u00a0\u202f]{2,}")  # a run of spaces (one is kept as typed)
 _BEFORE_CLOSE = re.compile(r"[ \u00a0\u202f]+(?=[.,…)])")
 _BEFORE_HIGH = re.compile(r"[ \u00a0\u202f]*([:;?!]+)")
 _GUILLEMETS = (re.compile(r"«[ \u00a0\u202f]*"), re.compile(r"[ \u00a0\u202f]*»"))
@@ -45,6 +45,7 @@ _TENS = {2: "vingt", 3: "trente", 4: "quarante", 5: "cinquante", 6: "soixante"}
 _LEADING_NUMBER = re.compile(r"^(\d{1,9})(?=\s)")
 _DEMONSTRATIVE = re.compile(r"^(Ces|Cette|Cet|Ce(?! que| qui| dont)|Celles?|Ceux|Celui|Elles?|"
                             r"Ils?(?! a été| y a| est| faut)|Leurs?|Eux)\b")
+_NOT_ALNUM = re.compile(r"[\W_]+")
 _APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
 _FILLERS = {"", "ras", "rien", "neant", "nc", "na", "sansobjet", "aucun", "aucune", "non",
             "rienasignaler", "pasdecommentaire", "xxx", "idem", "nsp", "jenesaispas"}
@@ -297,8 +298,7 @@ def typography(text: str) -> str:
     >>> typography("Besoins:  a ,b . Vraiment ?") == "Besoins\u202f: a, b. Vraiment\u202f?"
     True
     """
-    text = _SPACES.sub(lambda m: m.group(0) if len(m.group(0)) == 1 and m.group(0) != " "
-                       else " ", text.strip())
+    text = _SPACES.sub(" ", text.strip())
     text = _BEFORE_CLOSE.sub("", text)
     text = _BEFORE_HIGH.sub(lambda m: _high(m, text), text)
     text = _GUILLEMETS[0].sub("«" + NNBSP, text)
@@ -362,8 +362,8 @@ def printable(text: str) -> str:
     >>> printable("a" + chr(27) + "b" + chr(0x200b) + "c")
     'abc'
     """
-    if text.isprintable():  # no control or format character (nor any other separator)
-        return text
+    if text.isprintable() or text.replace("\n", "").replace("\t", "").isprintable():
+        return text  # no control or format character (nor any other separator): at C speed
     return "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C")
 
 
@@ -376,7 +376,7 @@ def is_filler(text: str | None) -> bool:
     if not text:
         return True
     folded = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(c for c in folded if c.isalnum())
+    letters = _NOT_ALNUM.sub("", folded)  # what str.isalnum() keeps, at C speed
     return len(letters) <= 1 or letters in _FILLERS
 
 

@@ -253,5 +253,5 @@ class Phrases:
     def quotes(self, ids: tuple[str, ...]) -> list[tuple[str, str]]:
         """(question id, comment) of each real comment among ``ids``."""
         texts = [(qid, self.answers.get(qid)) for qid in ids]
-        return [(qid, quote_text(t)) for qid, t in texts
-                if isinstance(t, str) and not french.is_filler(t) and quote_text(t)]
+        return [(qid, quoted) for qid, t in texts
+                if isinstance(t, str) and not french.is_filler(t) and (quoted := quote_text(t))]
