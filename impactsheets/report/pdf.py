@@ -19,6 +19,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable
+from copy import deepcopy
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -275,6 +276,24 @@ def _story(model: ReportModel, style: Style, s: _Styles, width: float) -> list[F
     return story
 
 
+class BodyFrame(Frame):
+    """A frame that copies itself cheaply: reportlab deep-copies the frame each time a
+    ``KeepTogether`` measures its content, and a frame holds only numbers and strings (its
+    lists and dicts are still copied deeply), so the copy is the same as ``deepcopy``'s.
+
+    >>> import copy
+    >>> frame = BodyFrame(0, 0, 100, 200, id="body")
+    >>> copy.deepcopy(frame).__dict__ == frame.__dict__
+    True
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> BodyFrame:
+        clone = self.__class__.__new__(self.__class__)
+        clone.__dict__.update({k: v if isinstance(v, str | int | float | None) else deepcopy(v, memo)
+                               for k, v in self.__dict__.items()})
+        return clone
+
+
 def numbered_canvas(margins_mm: tuple[float, ...], family: str, rule: Any, muted: Any,
                     footer: Callable[[Canvas, int, int], tuple[str, str]],
                     extra: Callable[[Canvas, float, float], None] | None = None) -> type[Canvas]:
@@ -341,7 +360,7 @@ def to_pdf(model: ReportModel, template: Template) -> bytes:
         creator="impactsheets", initialFontName=family,  # no unused, unembedded Helvetica
         keywords=", ".join(k.lstrip("#") for k in model.keywords),
         leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom)
-    frame = Frame(left, bottom, pagesize[0] - left - right, pagesize[1] - top - bottom,
+    frame = BodyFrame(left, bottom, pagesize[0] - left - right, pagesize[1] - top - bottom,
                   id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate("page", [frame])])
     doc.build(_story(model, style, s, frame._width),
