@@ -1,7 +1,8 @@
 """Safe file writing: the one atomic writer of the tool, and the cleanup of what a killed run
 left behind.
 
-Every file the tool writes goes through :func:`atomic_file` (or :func:`atomic_write`): the
+Every file the tool writes goes through :func:`atomic_file` (or :func:`atomic_write`, or, for
+a report a render worker writes, :func:`write_partial` then :func:`finish_partial`): the
 data goes to a temporary file beside the target, named ``.<name>.<pid>.<random>.part``, which
 is renamed over the target once complete. A reader, or a run killed at any moment, sees the
 old file or the new one, never a partial one; a failed write removes its temporary file; a
@@ -70,6 +71,48 @@ def atomic_write(path: Path, data: bytes | str, mode: int = 0o644) -> Path:
     """Write ``data`` (text is UTF-8) to ``path`` atomically; return ``path``."""
     with atomic_file(path, mode) as handle:
         handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def write_partial(path: Path, data: bytes, owner: int | None = None) -> Path:
+    """Write ``data`` to a temporary file beside ``path`` (flushed to disk, user-only) and
+    return it; :func:`finish_partial` puts it in place. A failed write leaves nothing.
+
+    For a render worker: it writes the bytes, the process that records them (``owner``, whose
+    pid the name carries, so that :func:`remove_partials` keeps the file while that process
+    lives and removes it once it is gone) renames the file.
+
+    >>> import tempfile; d = Path(tempfile.mkdtemp())
+    >>> part = write_partial(d / "r.pdf", b"%PDF")
+    >>> part.name.endswith(".part"), finish_partial(part, d / "r.pdf").read_bytes()
+    (True, b'%PDF')
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{owner or os.getpid()}.",
+                               suffix=PARTIAL_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException as exc:
+        with suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError) and not exc.filename:  # a write or fsync: name the file
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise
+    return Path(tmp)
+
+
+def finish_partial(partial: Path, path: Path, mode: int = 0o644) -> Path:
+    """Give a :func:`write_partial` file ``mode`` and rename it over ``path``; return ``path``."""
+    try:
+        os.chmod(partial, mode)
+        os.replace(partial, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(partial)
+        raise
     return path
 
 

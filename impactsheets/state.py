@@ -2,7 +2,8 @@
 
 Each site's fingerprint (its answers + the questionnaire + the template) tells whether its
 report must be rendered again; the Drive file id keeps its link stable across runs. Every
-update is committed at once, so a run killed at any moment resumes where it stopped.
+update is committed at once (a batch of reports in one transaction), so a run killed at any
+moment resumes where it stopped.
 
 A damaged state file (corrupt, truncated, another program's database, a folder in its place)
 is moved aside as ``state.sqlite.damaged-<time>`` and a new one is built: the run then
@@ -207,6 +208,13 @@ class StateStore:
         """Insert or replace one site's state, committed immediately."""
         with self._errors():
             self._put(state)
+
+    def put_many(self, states: list[SiteState]) -> None:
+        """Insert or replace several sites' states in one transaction (all or none)."""
+        with self._errors(), self.connection:
+            self.connection.execute("BEGIN")
+            for state in states:
+                self._put(state)
 
     def _put(self, state: SiteState) -> None:
         self.connection.execute(

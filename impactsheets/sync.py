@@ -1,8 +1,8 @@
 """The nightly sync: read the sheet, validate, render what changed, deliver, write back.
 
 One run, in order: take the lock; read and validate the sheet; render the reports of new or
-changed sites (each PDF written atomically, its state committed at once, so a killed run
-resumes); upload them to Drive when configured; write the problems, statuses and report
+changed sites (each PDF written by its render worker, put in place atomically and its
+state committed with its batch's, so a killed run resumes); upload them to Drive when configured; write the problems, statuses and report
 links back to the sheet in one batch; write the index and the run summary.
 
 >>> from impactsheets.config import SyncConfig
@@ -41,7 +41,7 @@ from impactsheets.errors import (
     describe_os_error,
     from_os_error,
 )
-from impactsheets.files import atomic_write
+from impactsheets.files import finish_partial
 from impactsheets.network.comparison import Comparison
 from impactsheets.network.stats import network_stats
 from impactsheets.network.wording import load_wording
@@ -49,7 +49,7 @@ from impactsheets.pipeline import write_json
 from impactsheets.plan import ReportPlan, plan_reports
 from impactsheets.questionnaire import Questionnaire, load_questionnaire
 from impactsheets.report import template_for
-from impactsheets.report.parallel import render_many
+from impactsheets.report.parallel import render_files
 from impactsheets.report.template import load_template
 from impactsheets.runlock import run_lock
 from impactsheets.sheet import ResponseSheet, open_sheet
@@ -238,51 +238,124 @@ def retire_sites(store: StateStore, current: set[str], out: Path, config: SyncCo
     return len(gone)
 
 
+#: Rendered reports put in place and committed together: at most this many, or this many
+#: seconds' worth (one by one when uploading to Drive, where each upload takes its time).
+BATCH_REPORTS, BATCH_SECONDS = 32, 0.5
+
+
 def _render_and_deliver(config: SyncConfig, options: SyncOptions, todo: list[ReportPlan],
                         store: StateStore, summary: RunSummary,
                         network: Comparison | None) -> dict[int, Delivered]:
-    """Render ``todo`` (in parallel), write each PDF, upload it, commit its state."""
+    """Render ``todo`` in parallel, each worker writing its PDFs; then, batch by batch, put the
+    PDFs in place, upload them, and commit their states in one transaction. A PDF is renamed
+    into place just before its state is committed, so a killed run leaves at most one batch
+    of PDFs whose state it did not commit (the next run renders them again)."""
     out = config.output
     uploader = _uploader(config) if todo else None
     by_key = {plan.key: plan for plan in todo}
     delivered: dict[int, Delivered] = {}
     jobs = options.jobs or config.jobs or os.cpu_count() or 1
-    tasks = [(plan.key, plan.response) for plan in todo]
-    for done, (key, pdf, error) in enumerate(
-            render_many(tasks, config.questionnaire, config.template, jobs, network), start=1):
-        plan = by_key[key]
-        if pdf is not None:
-            try:
-                atomic_write(out / plan.pdf_name, pdf)
-                link = Delivered(plan.pdf_name, None, plan.pdf_name)
-                if uploader is not None:
-                    previous = plan.previous.drive_id if plan.previous else None
-                    uploaded = uploader.upload(f"{plan.slug}.pdf", pdf, previous)
-                    link = Delivered(uploaded.link, uploaded.drive_id, plan.pdf_name)
-                    summary.uploaded += 1
-                store.put(SiteState(key, plan.slug, plan.fingerprint, plan.pdf_name,
-                                    link.drive_id, link.link))
-                delivered[plan.response.row] = link
-                summary.rendered += 1
-            except OSError as exc:
-                if exc.errno in STOP_ERRNOS:  # disk full, read-only…: no report can be written
-                    raise from_os_error(exc) from None
-                error = f"cannot write {describe_os_error(exc)}"
-            except OutputError:
-                raise  # the state file or the output folder: no other site can be saved
-            except ImpactsheetsError as exc:
-                error = str(exc)
-        if error is not None:
-            summary.failed += 1
-            summary.failures.append({"row": plan.response.row, "site": plan.response.site,
-                                     "error": error})
-            log.error("report of %s (row %d) failed: %s", plan.response.site,
-                      plan.response.row, error)
-        if options.progress:
-            options.progress(done, len(todo), plan.slug)
+    tasks = [(plan.key, plan.response, out / plan.pdf_name) for plan in todo]
+    batch = _Batch(out, uploader, store, summary, delivered)
+    results = render_files(tasks, config.questionnaire, config.template, jobs, network)
+    try:
+        for done, (key, partial, error) in enumerate(results, start=1):
+            plan = by_key[key]
+            if isinstance(error, OSError):
+                if error.errno in STOP_ERRNOS:  # disk full, read-only…: no report can be written
+                    raise from_os_error(error) from None
+                error = f"cannot write {describe_os_error(error)}"
+            if partial is not None:
+                batch.add(plan, partial)
+            if error is not None:
+                _failed(summary, plan, error)
+            if uploader is not None or batch.due():
+                batch.flush()
+            if options.progress:
+                options.progress(done, len(todo), plan.slug)
+        batch.flush()
+    finally:
+        results.close()  # stopped early: the workers stop, their temporary files go
+        batch.discard()
     if uploader is not None:
         summary.drive_requests = uploader.api_requests()
     return delivered
+
+
+def _failed(summary: RunSummary, plan: ReportPlan, error: str) -> None:
+    summary.failed += 1
+    summary.failures.append({"row": plan.response.row, "site": plan.response.site,
+                             "error": error})
+    log.error("report of %s (row %d) failed: %s", plan.response.site, plan.response.row, error)
+
+
+class _Batch:
+    """Rendered reports waiting to be put in place, uploaded and committed together."""
+
+    def __init__(self, out: Path, uploader: Any, store: StateStore, summary: RunSummary,
+                 delivered: dict[int, Delivered]) -> None:
+        self.out, self.uploader, self.store = out, uploader, store
+        self.summary, self.delivered = summary, delivered
+        self.pending: list[tuple[ReportPlan, Path]] = []
+        self.since = time.monotonic()
+
+    def add(self, plan: ReportPlan, partial: Path) -> None:
+        self.pending.append((plan, partial))
+
+    def due(self) -> bool:
+        return len(self.pending) >= BATCH_REPORTS or (
+            bool(self.pending) and time.monotonic() - self.since >= BATCH_SECONDS)
+
+    def flush(self) -> None:
+        states, links = [], []
+        pending, self.pending = self.pending, []
+        try:
+            for index, (plan, partial) in enumerate(pending):
+                try:
+                    link = self._deliver(plan, partial)
+                except OSError as exc:
+                    if exc.errno in STOP_ERRNOS:  # disk full, read-only…: no report can be saved
+                        self.pending = pending[index + 1:]
+                        raise from_os_error(exc) from None
+                    _failed(self.summary, plan, f"cannot write {describe_os_error(exc)}")
+                    continue
+                except OutputError:
+                    self.pending = pending[index + 1:]
+                    raise  # the state file or the output folder: no other site can be saved
+                except ImpactsheetsError as exc:
+                    _failed(self.summary, plan, str(exc))
+                    continue
+                states.append(SiteState(plan.key, plan.slug, plan.fingerprint, plan.pdf_name,
+                                        link.drive_id, link.link))
+                links.append((plan, link))
+        finally:
+            self.store.put_many(states)  # what is in place is committed, even when stopping
+        for plan, link in links:
+            self.delivered[plan.response.row] = link
+        self.summary.rendered += len(links)
+        self.since = time.monotonic()
+
+    def _deliver(self, plan: ReportPlan, partial: Path) -> Delivered:
+        """Upload (when configured), then put the PDF in place."""
+        link = Delivered(plan.pdf_name, None, plan.pdf_name)
+        if self.uploader is not None:
+            previous = plan.previous.drive_id if plan.previous else None
+            try:
+                uploaded = self.uploader.upload(f"{plan.slug}.pdf", partial.read_bytes(),
+                                                previous)
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
+            link = Delivered(uploaded.link, uploaded.drive_id, plan.pdf_name)
+            self.summary.uploaded += 1
+        finish_partial(partial, self.out / plan.pdf_name)
+        return link
+
+    def discard(self) -> None:
+        """Remove what was rendered but not put in place (the run stops)."""
+        for _, partial in self.pending:
+            partial.unlink(missing_ok=True)
+        self.pending = []
 
 
 def _links(responses: list[Response], delivered: dict[int, Delivered], summary: RunSummary,

@@ -14,6 +14,10 @@ write nothing to the terminal: their stdin, stdout and stderr are ``/dev/null``,
 >>> from impactsheets.validation import Response
 >>> [(k, err) for k, pdf, err in render_many([("a", Response(2, {"site_nom": "A"}))], None, "default", 1)]
 [('a', None)]
+
+:func:`render_files` has each worker write its PDF itself, to a temporary file beside its
+target, so that the caller never receives the PDF's bytes; the caller renames each file over
+its target when it records it (:func:`~impactsheets.files.finish_partial`).
 """
 
 from __future__ import annotations
@@ -26,11 +30,13 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any
 
+from impactsheets.files import remove_partials, write_partial
 from impactsheets.questionnaire import Questionnaire, load_questionnaire
 from impactsheets.report import render_site
 from impactsheets.report.template import Template, load_template
@@ -38,6 +44,10 @@ from impactsheets.validation import Response
 
 Task = tuple[Any, Response]
 Result = tuple[Any, bytes | None, str | None]
+#: (key, response, where its PDF goes)
+FileTask = tuple[Any, Response, Path]
+#: (key, the PDF's written temporary file or None, error: a message, or the write's OSError)
+FileResult = tuple[Any, Path | None, str | OSError | None]
 _WORKER: dict[str, Any] = {}
 _PR_SET_PDEATHSIG = 1
 #: The error of each site left unrendered when a worker process dies.
@@ -73,6 +83,7 @@ def _detach_output() -> None:
 def _init(parent: int, questionnaire: str | None, template: str, network: Any = None) -> None:
     _die_with(parent)
     _detach_output()
+    _WORKER["parent"] = parent
     _WORKER["questionnaire"] = load_questionnaire(questionnaire)
     _WORKER["template"] = load_template(template)
     _WORKER["network"] = network
@@ -87,18 +98,57 @@ def _render_one(task: Task, questionnaire: Questionnaire, template: Template,
         return key, None, f"{type(exc).__name__}: {exc}"
 
 
+def _render_file(task: FileTask, questionnaire: Questionnaire, template: Template,
+                 network: Any = None) -> FileResult:
+    key, response, target = task
+    _, pdf, error = _render_one((key, response), questionnaire, template, network)
+    if pdf is None:
+        return key, None, error
+    try:  # the file is the sync's (which renames it), not the worker's: named with its pid
+        return key, write_partial(target, pdf, _WORKER.get("parent")), None
+    except OSError as exc:  # the caller decides: a full disk stops the run
+        return key, None, exc
+
+
 def _render_in_worker(task: Task) -> Result:
     return _render_one(task, _WORKER["questionnaire"], _WORKER["template"], _WORKER["network"])
+
+
+def _render_file_in_worker(task: FileTask) -> FileResult:
+    return _render_file(task, _WORKER["questionnaire"], _WORKER["template"], _WORKER["network"])
 
 
 def render_many(tasks: Sequence[Task], questionnaire: str | None, template: str,
                 jobs: int, network: Any = None) -> Iterator[Result]:
     """Yield ``(key, pdf bytes or None, error or None)`` for each task, in order; ``network``
     (a :class:`~impactsheets.network.comparison.Comparison`) goes to each worker once."""
+    return _run(_render_one, _render_in_worker, tasks, questionnaire, template, jobs, network)
+
+
+def render_files(tasks: Sequence[FileTask], questionnaire: str | None, template: str,
+                 jobs: int, network: Any = None) -> Generator[FileResult, None, None]:
+    """Like :func:`render_many`, but each PDF is written by the worker that renders it, to a
+    temporary file beside its target (flushed to disk): yields ``(key, that file, None)``, or
+    ``(key, None, error)`` where a failed write's error is its ``OSError``. The caller renames
+    the files it keeps; when it stops early, the temporary files are removed (a killed run's,
+    by the next run)."""
+    folders = {target.parent for _, _, target in tasks}
+    finished = False
+    try:
+        yield from _run(_render_file, _render_file_in_worker, tasks, questionnaire, template,
+                        jobs, network)
+        finished = True
+    finally:
+        if not finished:  # the caller stopped early: the files it did not take go
+            remove_partials(*folders)
+
+
+def _run(one: Callable[..., Any], in_worker: Callable[[Any], Any], tasks: Sequence[Any],
+         questionnaire: str | None, template: str, jobs: int, network: Any) -> Iterator[Any]:
     if jobs <= 1 or len(tasks) <= 1:
         loaded_q, loaded_t = load_questionnaire(questionnaire), load_template(template)
         for task in tasks:
-            yield _render_one(task, loaded_q, loaded_t, network)
+            yield one(task, loaded_q, loaded_t, network)
         return
     chunk = max(1, min(32, len(tasks) // (jobs * 4)))
     done = 0
@@ -106,15 +156,15 @@ def render_many(tasks: Sequence[Task], questionnaire: str | None, template: str,
                                initargs=(os.getpid(), questionnaire, template, network))
     finished = False
     try:
-        for result in pool.map(_render_in_worker, tasks, chunksize=chunk):
+        for result in pool.map(in_worker, tasks, chunksize=chunk):
             done += 1
             yield result
         finished = True
     except BrokenProcessPool:
         log.error("a rendering process died: %d report(s) not rendered this run",
                   len(tasks) - done)
-        for key, _ in tasks[done:]:
-            yield key, None, WORKER_DIED
+        for task in tasks[done:]:
+            yield task[0], None, WORKER_DIED
         finished = True
     finally:
         if not finished:  # the caller stopped early (an error, Ctrl-C, SIGTERM): end the
