@@ -195,6 +195,33 @@ def test_an_anonymous_respondent_is_its_reports_title_in_its_emails(tmp_path: Pa
     assert named.subject == "Votre synthèse « Effets sociaux et urbains » de Lou"
 
 
+def test_notify_alone_sends_the_generic_report_the_sync_rendered(tmp_path: Path) -> None:
+    # The sync renders a questionnaire without parts with the generic template: 'notify'
+    # alone plans with that same template, so the report is current and is sent.
+    import email
+    from email.header import decode_header, make_header
+
+    (tmp_path / "q.yaml").write_text(ANONYMOUS, encoding="utf-8")
+    (tmp_path / "answers.csv").write_text(
+        "Horodateur,Prénom (facultatif),Adresse e-mail,Âge\n"
+        "13/10/2019 09:00:00,,a@example.org,34\n", encoding="utf-8")
+    config = tmp_path / "sync.yaml"
+    config.write_text("source: answers.csv\nquestionnaire: q.yaml\noutput: out\nnotify:\n"
+                      "  from: \"Réseau <r@example.org>\"\n"
+                      "  smtp: {host: localhost, port: 25, security: none}\n"
+                      "  after_sync: false\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["sync", "--config", str(config), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(main, ["notify", "--config", str(config), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    (preview,) = (tmp_path / "out" / "emails-preview").glob("*.eml")
+    sent = email.message_from_bytes(preview.read_bytes())
+    assert str(make_header(decode_header(sent["Subject"]))) == (
+        "Votre synthèse « Effets sociaux et urbains » : Réponse 1 du 13 octobre 2019")
+    assert [part.get_filename() for part in sent.walk() if part.get_filename()] == [
+        "reponse-1.pdf"]
+
+
 def test_render_drops_paragraphs_with_an_empty_slot() -> None:
     template = EmailTemplate("report", "S", ("Bonjour,", "Lien : {report_link}",
                                              "[Fichier : {report_file}]"))

@@ -35,6 +35,7 @@ from impactsheets.notify.senders import (
 from impactsheets.notify.settings import NotifySettings, valid_address
 from impactsheets.plan import plan_reports, site_key
 from impactsheets.questionnaire import Questionnaire
+from impactsheets.report import template_for
 from impactsheets.report.naming import slugify
 from impactsheets.report.template import load_template
 from impactsheets.state import SiteState, StateStore, fingerprint
@@ -256,7 +257,7 @@ def run_notify(config: SyncConfig, options: NotifyOptions | None = None) -> Noti
         else:
             store = StateStore(Path(":memory:"))
         try:
-            template = load_template(config.template)
+            template = load_template(template_for(config.template, questionnaire))  # the sync's
             versions = fingerprint(questionnaire.fingerprint_text, template.fingerprint)
             _, current, _ = plan_reports(report, questionnaire, template, versions, store.all(),
                                          config.output)
