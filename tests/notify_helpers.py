@@ -47,7 +47,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[Any, dict[str, A
 
 
 def sync_then_notify(config: Path, *args: str) -> tuple[Any, dict[str, Any] | None]:
-    synced, _ = run("sync", "--config", str(config), "--jobs", "1")
+    synced, _ = run("sync", "--config", str(config))
     assert synced.exit_code == 0, synced.output
     return run("notify", "--config", str(config), *args)
 

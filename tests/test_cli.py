@@ -145,6 +145,6 @@ def test_init_writes_a_private_config_that_sync_accepts(tmp_path: Path) -> None:
     assert again.exit_code == 4
     assert again.stderr == (f"impactsheets: error: {config}: already exists; remove it or "
                             "choose another --config path\n")
-    synced = run("sync", "--config", str(config), "--jobs", "1")
+    synced = run("sync", "--config", str(config))
     assert synced.exit_code == 0, synced.output
     assert (tmp_path / "out" / "reports" / "arsenal.pdf").exists()

@@ -95,7 +95,7 @@ def test_init_puts_the_output_outside_config_and_paths_from_the_current_folder(
         "wrote config/sync.yaml: reports, dashboard and state will go to out/sync",
         "run: impactsheets sync --config config/sync.yaml",
         "open out/sync/index.html  (after a sync: the dashboard of every site)"]
-    synced = run("sync", "--config", "config/sync.yaml", "--jobs", "1")
+    synced = run("sync", "--config", "config/sync.yaml")
     assert synced.exit_code == 0, synced.output
     assert (tmp_path / "out" / "sync" / "index.html").is_file()
     assert not (tmp_path / "config" / "out").exists()

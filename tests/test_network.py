@@ -249,8 +249,7 @@ def test_sync_re_renders_only_reports_whose_printed_figures_changed(tmp_path: Pa
     def sync() -> dict:
         import json
 
-        result = CliRunner().invoke(main, ["sync", "--config", str(config), "--json",
-                                           "--jobs", "1"])
+        result = CliRunner().invoke(main, ["sync", "--config", str(config), "--json"])
         assert result.exit_code == 0, result.output
         return json.loads(result.stdout)
 

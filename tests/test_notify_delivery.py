@@ -75,7 +75,7 @@ def test_a_run_killed_mid_way_sends_no_message_twice(tmp_path: Path) -> None:
     sink = Sink(hold_at=3)  # the 3rd message reaches the server, which has not answered yet
     with SmtpServer(sink):
         config = make_config(tmp_path, sink.port)
-        synced, _ = run("sync", "--config", str(config), "--jobs", "1")
+        synced, _ = run("sync", "--config", str(config))
         assert synced.exit_code == 0, synced.output
         process = subprocess.Popen(
             [sys.executable, "-c", "from impactsheets.cli import main; main()", "notify",
@@ -139,7 +139,7 @@ def test_login_from_the_environment_and_a_refused_login(tmp_path: Path) -> None:
     with SmtpServer(sink):
         config = make_config(tmp_path, sink.port)
         env = {"IMPACTSHEETS_SMTP_USER": "coordination", "IMPACTSHEETS_SMTP_PASSWORD": "faux-mdp"}
-        synced, _ = run("sync", "--config", str(config), "--jobs", "1")
+        synced, _ = run("sync", "--config", str(config))
         assert synced.exit_code == 0
         result, _ = run("notify", "--config", str(config), env=env)
         assert result.exit_code == 8
@@ -177,7 +177,7 @@ def test_encrypted_connections_and_the_certificate_checked(tmp_path: Path, secur
     with SmtpServer(sink, tls=context, implicit_tls=security == "tls"):
         smtp = {"host": "127.0.0.1", "port": sink.port, "security": security}
         config = make_config(tmp_path, sink.port, smtp=smtp)
-        synced, _ = run("sync", "--config", str(config), "--jobs", "1")
+        synced, _ = run("sync", "--config", str(config))
         assert synced.exit_code == 0
         result, _ = run("notify", "--config", str(config), env=env)
         assert result.exit_code == 8  # a certificate no trusted authority signed
@@ -191,7 +191,7 @@ def test_encrypted_connections_and_the_certificate_checked(tmp_path: Path, secur
 
 def test_no_clear_text_to_a_remote_server(tmp_path: Path) -> None:
     config = make_config(tmp_path, 25, smtp={"host": "smtp.example.org", "security": "none"})
-    synced, _ = run("sync", "--config", str(config), "--jobs", "1")
+    synced, _ = run("sync", "--config", str(config))
     assert synced.exit_code == 0
     result, _ = run("notify", "--config", str(config))
     assert result.exit_code == 4
@@ -275,7 +275,7 @@ def test_the_cap_per_run_and_the_pause_between_messages(tmp_path: Path) -> None:
     sink = Sink()
     with SmtpServer(sink):
         config = make_config(tmp_path, sink.port, max_per_run=5, pause_seconds=2.5)
-        synced, _ = run("sync", "--config", str(config), "--jobs", "1")
+        synced, _ = run("sync", "--config", str(config))
         assert synced.exit_code == 0
         counts = []
         for _ in range(3):
@@ -291,14 +291,14 @@ def test_the_nightly_sync_sends_when_configured(tmp_path: Path) -> None:
     sink = Sink()
     with SmtpServer(sink):
         config = make_config(tmp_path, sink.port, after_sync=True)
-        result, summary = run("sync", "--config", str(config), "--jobs", "1")
+        result, summary = run("sync", "--config", str(config))
         assert result.exit_code == 0, result.output
         assert summary is not None and summary["notify"]["sent"] == 12
         assert ("e-mails: 12 sent, 0 refused, 0 uncertain, 1 not sent (see summary.json)."
                 in result.stderr)
         saved = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
         assert outcomes(saved["notify"])["Jardin partagé des Lilas"] == "no-address"
-        result, summary = run("sync", "--config", str(config), "--jobs", "1")
+        result, summary = run("sync", "--config", str(config))
         assert summary is not None and summary["notify"]["unchanged"] == 12
     assert len(sink.received) == 12
     assert body(sink.received[0].message, "plain").startswith("Bonjour,")
@@ -309,9 +309,9 @@ def test_an_edited_answer_reaches_only_that_site(tmp_path: Path) -> None:
     sink = Sink()
     with SmtpServer(sink):
         config = make_config(tmp_path, sink.port, after_sync=True, min_interval_days=0)
-        run("sync", "--config", str(config), "--jobs", "1")
+        run("sync", "--config", str(config))
         edit_sheet(tmp_path, {("Arsenal", "Lien social : commentaire ou exemple"): "Nouveau."})
-        result, summary = run("sync", "--config", str(config), "--jobs", "1")
+        result, summary = run("sync", "--config", str(config))
         assert summary is not None and summary["notify"]["sent"] == 1, result.output
     assert [r.recipients[0] for r in sink.received[12:]] == ["hello@arsenal-besancon.fr"]
     assert os.environ.get("IMPACTSHEETS_SMTP_PASSWORD") is None

@@ -43,7 +43,7 @@ def test_every_site_gets_one_message_through_gmail(tmp_path: Path, emulator_env:
 def test_gmail_refusals_are_retried_and_a_lost_answer_is_not_resent(
         tmp_path: Path, emulator_env: Emulator, fast_retries: None) -> None:
     config = gmail_config(tmp_path)
-    synced, _ = run("sync", "--config", str(config), "--jobs", "1")
+    synced, _ = run("sync", "--config", str(config))
     assert synced.exit_code == 0
     # 429: refused before any work, so retried (4 attempts each: 2 messages); a 5xx on a send
     # would not be resent (the message may have left: impactsheets.google.transport)
@@ -85,7 +85,7 @@ def test_a_template_change_rerenders_every_report_but_writes_to_no_one(
     config = gmail_config(tmp_path)
     sync_then_notify(config)
     changed = make_config(tmp_path, 0, method="gmail", smtp=None, top={"template": "reseau-sud"})
-    synced, sync_summary = run("sync", "--config", str(changed), "--jobs", "1")
+    synced, sync_summary = run("sync", "--config", str(changed))
     assert sync_summary is not None and sync_summary["rendered"] == 13, synced.output
     result, summary = run("notify", "--config", str(changed))
     assert result.exit_code == 0, result.output

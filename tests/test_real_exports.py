@@ -120,7 +120,7 @@ def test_a_real_export_from_init_to_sync_without_hand_edits(export: Export,
     config = tmp_path / "sync.yaml"
     config.write_text(f"source: {sheet}\nquestionnaire: {draft}\noutput: {tmp_path / 'nightly'}\n",
                       encoding="utf-8")
-    synced = json.loads(run("sync", "--config", str(config), "--json", "--jobs", "1"))
+    synced = json.loads(run("sync", "--config", str(config), "--json"))
     assert (synced["errors"], synced["failed"], synced["rendered"]) == (0, 0, export.responses)
 
 

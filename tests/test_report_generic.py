@@ -53,7 +53,7 @@ def test_a_sync_with_a_drafted_questionnaire(tmp_path: Path) -> None:
     config = tmp_path / "sync.yaml"
     config.write_text(f"source: {sheet}\nquestionnaire: {draft}\noutput: {tmp_path / 'out'}\n",
                       encoding="utf-8")
-    result = CliRunner().invoke(main, ["sync", "--config", str(config), "--json", "--jobs", "1"])
+    result = CliRunner().invoke(main, ["sync", "--config", str(config), "--json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert (summary["responses"], summary["superseded"], summary["rendered"]) == (4, 1, 3)

@@ -117,6 +117,8 @@ def test_emulator_run_with_a_key_configured_leaks_nothing(tmp_path: Path, pem: s
                                                          capsys: pytest.CaptureFixture) -> None:
     emulator_env.load_xlsx(data_path("examples", EXAMPLE_WORKBOOK), KEY)
     key = key_files(tmp_path, pem)["sa"]
+    # Rendering in this process (jobs 1), not in workers whose output goes to /dev/null: the
+    # logs and output checked below are every line the run printed.
     config = SyncConfig.from_dict({"source": KEY, "output": str(tmp_path / "out"), "jobs": 1,
                                    "credentials": {"service_account_file": str(key)}},
                                   "t", tmp_path)
@@ -143,7 +145,7 @@ def test_nothing_written_to_the_google_sheet_is_a_formula(tmp_path: Path,
         {"answers": {"site_nom": "-Autre", "capacite_nombre": "=1+1"}}]}}, tmp_path)
     emulator_env.load_xlsx(source, KEY)
     config = SyncConfig.from_dict({"source": KEY, "output": str(tmp_path / "out")}, "t", tmp_path)
-    run_sync(config, SyncOptions(jobs=1))
+    run_sync(config, SyncOptions())
     titles = emulator_env.sheet_titles(KEY)
     problems_sheet = problems_title(titles[0])
     assert problems_sheet in titles
@@ -168,7 +170,7 @@ def test_files_are_created_user_only(tmp_path: Path, monkeypatch: pytest.MonkeyP
                                        "--service-account-file", "key.json"])
     assert result.exit_code == 0, result.output
     assert stat.S_IMODE((tmp_path / "config/sync.yaml").stat().st_mode) == 0o600
-    result = CliRunner().invoke(main, ["sync", "--config", "config/sync.yaml", "--jobs", "1"])
+    result = CliRunner().invoke(main, ["sync", "--config", "config/sync.yaml"])
     out = tmp_path / "config" / "out"
     for name in ("state.sqlite", "state.sqlite-wal", "state.sqlite-shm"):
         path = out / name

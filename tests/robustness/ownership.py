@@ -130,7 +130,7 @@ class Case:
         return self.emu.drive_files(config["drive"]["folder_id"])
 
     def sync(self, tab: str | None = None, output_name: str = "out", **config: Any) -> Outcome:
-        data = {**self.source(tab), "output": str(self.tmp / output_name), "jobs": 1, **config}
+        data = {**self.source(tab), "output": str(self.tmp / output_name), **config}
         path = self.tmp / "sync.yaml"
         path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         if self.emu is not None:

@@ -326,6 +326,7 @@ def test_a_render_worker_that_dies_fails_its_sites_not_the_run(tmp_path: Path,
         return real(response, *args)
 
     monkeypatch.setattr(parallel, "render_site", dies_on_arsenal)  # inherited by the forks
+    # Two workers even on a one-core machine (where the default would render in-process).
     result = sync(config, "--jobs", "2")
     summary = json.loads(result.stdout)
     record("env_fault", case="broken-process-pool", exit=result.exit_code,
