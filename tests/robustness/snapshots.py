@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,22 @@ from pypdf import PdfReader
 
 from impactsheets.emulator import Emulator
 
-#: Local files compared byte for byte (index.html, the dashboard, shows its run's own time).
-COMPARED = (".pdf", ".csv")
+#: Local files compared byte for byte: reports, synthesis, index and the dashboard (whose line
+#: "Exécution du <date> à <time>, en <duration>" is its run's own, masked).
+COMPARED = (".pdf", ".csv", ".html")
+RUN_LINE = re.compile("Exécution du [^<]*".encode())
+
+
+def local_bytes(path: Path) -> bytes:
+    """A file's bytes as compared (the dashboard's run line masked).
+
+    >>> import tempfile; page = Path(tempfile.mkdtemp()) / "index.html"
+    >>> _ = page.write_text("<p>Exécution du 3 mai 2026 à 02:30, en 8,1 s</p>", encoding="utf-8")
+    >>> local_bytes(page).decode()
+    '<p>Exécution du …</p>'
+    """
+    data = path.read_bytes()
+    return RUN_LINE.sub("Exécution du …".encode(), data) if path.suffix == ".html" else data
 
 
 def snapshot(emu: Emulator, key: str, folder: str, out: Path) -> dict[str, Any]:
@@ -40,14 +55,16 @@ def snapshot(emu: Emulator, key: str, folder: str, out: Path) -> dict[str, Any]:
     rows = db.execute("SELECT key, slug, fingerprint, pdf, drive_id, link FROM sites"
                       " ORDER BY key").fetchall()
     db.close()
-    local = {str(p.relative_to(out)): p.read_bytes().hex() for p in sorted(out.rglob("*"))
+    local = {str(p.relative_to(out)): local_bytes(p).hex() for p in sorted(out.rglob("*"))
              if p.is_file() and p.suffix in COMPARED}
     text = json.dumps({"sheet": dump, "state": rows, "files": local, "drive": listing},
                       sort_keys=True, default=str)
     for file_id, name in files.items():
         text = text.replace(file_id, f"<drive:{name}>")
         text = text.replace(file_id.encode().hex(), f"<drive:{name}>".encode().hex())
-    return json.loads(text.replace(key, "<key>").replace(folder, "<folder>"))
+    for raw, name in ((key, "<key>"), (folder, "<folder>")):  # (the dashboard links the sheet)
+        text = text.replace(raw, name).replace(raw.encode().hex(), name.encode().hex())
+    return json.loads(text)
 
 
 def differences(got: Any, want: Any, where: str = "", limit: int = 12) -> list[str]:
@@ -96,10 +113,11 @@ def describe_file(name: str, got_hex: str, want_hex: str) -> str:
              f"{got[lo:first + 40]!r} vs {want[lo:first + 40]!r}"]
     if name.endswith(".pdf"):
         parts += _pdf_differences(got, want)
-    elif name.endswith(".csv"):
+    elif name.endswith((".csv", ".html")):
         lines = zip(got.decode("utf-8", "replace").splitlines(),
                     want.decode("utf-8", "replace").splitlines(), strict=False)
-        parts += [f"line {i}: {a!r} vs {b!r}" for i, (a, b) in enumerate(lines, 1) if a != b][:5]
+        parts += [f"line {i}: {_short(a)} vs {_short(b)}" for i, (a, b) in enumerate(lines, 1)
+                  if a != b][:5]
     return "\n  ".join(parts)
 
 

@@ -228,3 +228,20 @@ def test_killed_sync_converges_every_time(emulator_env: Emulator, tmp_path: Path
     differing = differences(soaked, clean)
     record("soak_compared", differences=differing)
     assert not differing, "the soaked output differs from a clean run's:\n" + "\n".join(differing)
+
+
+def test_two_clean_runs_leave_the_same_output(emulator_env: Emulator, tmp_path: Path) -> None:
+    """What the soak compares is a function of the sheet alone: two syncs of the same answers
+    (other spreadsheet, Drive folder, output and process) leave the same PDFs, index,
+    dashboard (apart from its run line), state rows, sheet and Drive listing."""
+    emu = emulator_env
+    taken = []
+    for key, name in ((KEY, "one"), (KEY[:-4] + "cafe", "two")):
+        emu.load_xlsx(EXAMPLE, key)
+        folder = emu.create_folder(f"Rapports {name}")
+        config = SyncConfig.from_dict({"source": key, "output": str(tmp_path / name),
+                                       "drive": {"folder_id": folder}}, "test", tmp_path)
+        assert run_sync(config, SyncOptions()).failed == 0
+        taken.append(snapshot(emu, key, folder, tmp_path / name))
+    assert "index.html" in taken[0]["files"]
+    assert differences(*taken) == []
