@@ -131,7 +131,7 @@ def test_a_template_that_extends_another_uses_its_emails() -> None:
 @pytest.mark.parametrize(("text", "problem"), [
     ('subject: "Bonjour {nom}"\nparagraphs: ["x"]\n',
      ":1: unknown placeholder {nom} in a report e-mail (known: date, de_site, number, "
-     "report_file, report_link, site, site_code_postal, site_commune)"),
+     "report_file, report_link, site, site_code_postal, site_commune, title)"),
     ('subject: "x"\nparagraphs:\n  - "[Lien : {report_link}"\n', ":2: unbalanced [ ]"),
     ('subject: "x"\nparagraphs:\n  - {answer: delivery, cases: {email: "y"}}\n',
      ": delivery has no case 'email' (cases: attached, drive)"),
@@ -197,14 +197,17 @@ def test_an_anonymous_respondent_is_its_reports_title_in_its_emails(tmp_path: Pa
 
 def test_notify_alone_sends_the_generic_report_the_sync_rendered(tmp_path: Path) -> None:
     # The sync renders a questionnaire without parts with the generic template: 'notify'
-    # alone plans with that same template, so the report is current and is sent.
+    # alone plans with that same template, so the report is current and is sent, in the
+    # generic template's e-mail wording (the questionnaire's title, not "Effets sociaux").
     import email
+    import email.policy
     from email.header import decode_header, make_header
 
     (tmp_path / "q.yaml").write_text(ANONYMOUS, encoding="utf-8")
     (tmp_path / "answers.csv").write_text(
         "Horodateur,Prénom (facultatif),Adresse e-mail,Âge\n"
-        "13/10/2019 09:00:00,,a@example.org,34\n", encoding="utf-8")
+        "13/10/2019 09:00:00,,a@example.org,34\n"
+        "13/10/2019 10:00:00,,b@example.org,trois cents\n", encoding="utf-8")
     config = tmp_path / "sync.yaml"
     config.write_text("source: answers.csv\nquestionnaire: q.yaml\noutput: out\nnotify:\n"
                       "  from: \"Réseau <r@example.org>\"\n"
@@ -214,12 +217,18 @@ def test_notify_alone_sends_the_generic_report_the_sync_rendered(tmp_path: Path)
     assert result.exit_code == 0, result.output
     result = CliRunner().invoke(main, ["notify", "--config", str(config), "--dry-run"])
     assert result.exit_code == 0, result.output
-    (preview,) = (tmp_path / "out" / "emails-preview").glob("*.eml")
-    sent = email.message_from_bytes(preview.read_bytes())
-    assert str(make_header(decode_header(sent["Subject"]))) == (
-        "Votre synthèse « Effets sociaux et urbains » : Réponse 1 du 13 octobre 2019")
-    assert [part.get_filename() for part in sent.walk() if part.get_filename()] == [
+    report, fix = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in
+                   sorted((tmp_path / "out" / "emails-preview").glob("*.eml"))]
+    assert str(make_header(decode_header(report["Subject"]))) == (
+        "Questionnaire « Atelier » : Réponse 1 du 13 octobre 2019")
+    text = report.get_body(("plain",)).get_content()
+    assert text.splitlines()[2] == (
+        "Merci d'avoir répondu au questionnaire « Atelier ». Vos réponses sont complètes : en "
+        "voici la synthèse, « Réponse 1 du 13 octobre 2019 ».")
+    assert [part.get_filename() for part in report.walk() if part.get_filename()] == [
         "reponse-1.pdf"]
+    assert str(make_header(decode_header(fix["Subject"]))) == (
+        "Questionnaire « Atelier » : 1 réponse à corriger (Réponse 2 du 13 octobre 2019)")
 
 
 def test_render_drops_paragraphs_with_an_empty_slot() -> None:

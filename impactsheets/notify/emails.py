@@ -34,7 +34,7 @@ from impactsheets.report.template import PLACEHOLDER, load_template
 from impactsheets.yamlfile import LineMapping, YamlError, load_yaml
 
 KINDS = ("report", "corrections")
-COMMON = {"site", "de_site", "site_commune", "site_code_postal", "date", "number"}
+COMMON = {"site", "de_site", "site_commune", "site_code_postal", "date", "number", "title"}
 PLACEHOLDERS = {
     "report": COMMON | {"report_link", "report_file"},
     "corrections": COMMON | {"errors", "problems", "link", "omitted"},

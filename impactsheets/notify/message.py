@@ -53,6 +53,7 @@ def site_values(response: Response, questionnaire: Questionnaire) -> dict[str, s
     return {"site": french.display_name(name), "de_site": french.of_name(name),
             "site_commune": answer(fields.town), "site_code_postal": answer(fields.postal_code),
             "date": french_date(when) if when else "",
+            "title": questionnaire.title or questionnaire.id,
             "respondent": "anonymous" if unnamed else "named",
             "number": str(response.row - 1) if unnamed else ""}
 

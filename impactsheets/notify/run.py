@@ -121,7 +121,7 @@ def notify_sites(config: SyncConfig, questionnaire: Questionnaire, responses: li
         raise ConfigError(f"{config.path}: no 'notify:' section (sender, mail server)")
     if options.redirect and not valid_address(options.redirect):
         raise ConfigError(f"--redirect: {options.redirect!r} is not an e-mail address")
-    templates = {kind: load_email_template(config.template, kind)
+    templates = {kind: load_email_template(template_for(config.template, questionnaire), kind)
                  for kind in ("report", "corrections")}
     asked = address_question(questionnaire, settings)
     ledger = Ledger(store.connection, read_only=options.dry_run)
