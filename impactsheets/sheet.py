@@ -174,7 +174,7 @@ class GoogleSheet:
     def _send_checked(self, snapshot: Any, requests: list[dict[str, Any]]) -> None:
         """For each body of at most 2 MB: re-check (header row, key columns), compare, send.
         Each part is the race window, timed (:attr:`window_s`: the longest part's)."""
-        from impactsheets.feedback.recheck import check_rows, key_columns
+        from impactsheets.feedback.recheck import check_rows, key_columns, rows_written
         from impactsheets.google.sheets import batches, read_keys, send_write_back
         from impactsheets.sources import header_row_of
 
@@ -182,19 +182,30 @@ class GoogleSheet:
         grid, top = snapshot.answers, header_row_of(self._table)
         keys = key_columns(self._table, set(grid.marks.values()))
         header_read = [grid.text(top, c) for c in range(1, grid.width() + 1)]
+        last_read = max((row.number for row in self._table.rows), default=top)
         for part in batches(requests):
+            # The key columns of the rows this part writes (those read): a row moved in or
+            # out of them changes their values; the header row shows a column moved.
+            span = rows_written(part, grid.info.sheet_id)
+            rows = (max(span[0], top + 1), min(span[1], last_read)) if span else None
+            rows = rows if rows and rows[0] <= rows[1] else (top + 1, top)
             started = time.monotonic()
             try:
-                header_now, keys_now = read_keys(self._session, self._key, grid.info.title,
-                                                 top, keys)
+                header_now, keys_now = read_keys(
+                    self._session, self._key, grid.info.title, top,
+                    keys if rows[0] <= rows[1] else [], rows)
             except SheetAccessError as exc:
+                if "exceeds grid limits" in str(exc):  # rows deleted since the read
+                    raise SheetChangedError(
+                        "the sheet changed during the sync (rows deleted); nothing was "
+                        "written; the next run will retry") from None
                 if "parse range" not in str(exc):
                     raise
                 raise SheetChangedError(  # a worksheet renamed since the read
                     f"worksheet {grid.info.title!r} was renamed or deleted during the sync; "
                     "nothing was written; the next run will retry") from None
             read_at = time.monotonic()
-            check_rows(self._table, header_read, header_now, keys_now)
+            check_rows(self._table, header_read, header_now, keys_now, rows)
             compared_at = time.monotonic()
             send_write_back(self._session, self._key, part)
             ended = time.monotonic()

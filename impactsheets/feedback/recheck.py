@@ -23,12 +23,13 @@ impactsheets.errors.SheetChangedError: the sheet changed during the sync (row 2 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 from impactsheets.errors import SheetChangedError
 from impactsheets.google.grid import ERROR_TEXT, clean_value
 from impactsheets.sources import Cell, Table, header_row_of
 
-__all__ = ["check_rows", "key_columns"]
+__all__ = ["check_rows", "key_columns", "rows_written"]
 
 #: Columns whose values are compared (a sort moves whole rows: one distinct column shows it;
 #: two cover rows equal in one of them).
@@ -61,11 +62,37 @@ def _changed(what: str) -> SheetChangedError:
                              "the next run will retry")
 
 
+def rows_written(requests: Sequence[dict[str, Any]], sheet_id: int) -> tuple[int, int] | None:
+    """(first, last) 1-based rows of worksheet ``sheet_id`` that ``requests`` write cells of
+    (None: none): the rows a part of the write-back needs to find where they were.
+
+    >>> rows_written([{"updateCells": {"start": {"sheetId": 7, "rowIndex": 4}, "rows": [{}]}},
+    ...               {"updateCells": {"range": {"sheetId": 7, "startRowIndex": 9,
+    ...                                          "endRowIndex": 20}}},
+    ...               {"updateCells": {"range": {"sheetId": 8, "startRowIndex": 0}}}], 7)
+    (5, 20)
+    """
+    spans = []
+    for request in requests:
+        update = request.get("updateCells") or {}
+        where = update.get("range") or update.get("start")
+        if where is None or int(where.get("sheetId", 0)) != sheet_id:
+            continue
+        if "range" in update:
+            spans.append((int(where.get("startRowIndex", 0)) + 1, int(where["endRowIndex"])))
+        else:
+            start = int(where.get("rowIndex", 0)) + 1
+            spans.append((start, start + len(update.get("rows") or [{}]) - 1))
+    return (min(a for a, _ in spans), max(b for _, b in spans)) if spans else None
+
+
 def check_rows(table: Table, header_read: Sequence[str], header_now: Sequence[Cell],
-               keys_now: Mapping[int, Sequence[Cell]]) -> None:
+               keys_now: Mapping[int, Sequence[Cell]],
+               rows: tuple[int, int] | None = None) -> None:
     """Raise :class:`SheetChangedError` when the header row differs from the one read, or a
-    row read no longer holds its key columns' values (``keys_now``: 1-based column ->
-    values from the row below the header on). Our columns' titles are compared too: a column
+    row read (in ``rows``, first and last, when given) no longer holds its key columns'
+    values (``keys_now``: 1-based column -> values from the first of ``rows`` on, else from
+    the row below the header). Our columns' titles are compared too: a column
     inserted before them or a move would send our values to the wrong column. Columns past
     the header read are not: the write-back titles its new columns there (a write in parts
     re-checks between parts)."""
@@ -74,10 +101,12 @@ def check_rows(table: Table, header_read: Sequence[str], header_now: Sequence[Ce
         after = now[c] if c < len(now) else ""
         if before.strip() != after:
             raise _changed(f"header of column {c + 1} is now {after!r}")
-    top = header_row_of(table)
+    start, end = rows if rows is not None else (header_row_of(table) + 1, None)
     for column, values in keys_now.items():
         for row in table.rows:
-            index = row.number - top - 1
+            index = row.number - start
+            if index < 0 or (end is not None and row.number > end):
+                continue
             value = clean_value(values[index]) if index < len(values) else None
             read = row.cell(column - 1)
             if read in _ERRORS or value in _ERRORS:

@@ -226,15 +226,18 @@ def read_grids(session: GoogleSession, key: str, titles: list[str] | None) -> di
     return get_spreadsheet(session, key, params)
 
 
-def read_keys(session: GoogleSession, key: str, title: str, top: int, columns: list[int]
-              ) -> tuple[list[Any], dict[int, list[Any]]]:
+def read_keys(session: GoogleSession, key: str, title: str, top: int, columns: list[int],
+              rows: tuple[int, int] | None = None) -> tuple[list[Any], dict[int, list[Any]]]:
     """The re-check read before a write: ONE ``values.batchGet`` of the header row ``top`` and
-    of the 1-based ``columns`` below it (unformatted values, serial dates), as (header row,
-    column -> values from row ``top + 1`` on). A few hundred kilobytes at 35,000 rows, where
-    the grid with notes and colours is hundreds of megabytes."""
+    of the 1-based ``columns`` in ``rows`` (first, last; default: all below the header), as
+    (header row, column -> values from the first of ``rows`` on). Unformatted values, serial
+    dates: a few hundred kilobytes at 35,000 rows, where the grid with notes and colours is
+    hundreds of megabytes."""
     sheet = a1_sheet(title)
+    first, last = rows if rows is not None else (top + 1, None)
     ranges = [f"{sheet}!{top}:{top}"] + [
-        f"{sheet}!{column_letter(c - 1)}{top + 1}:{column_letter(c - 1)}" for c in columns]
+        f"{sheet}!{column_letter(c - 1)}{first}:{column_letter(c - 1)}{last or ''}"
+        for c in columns]
     params: dict[str, Any] = {"valueRenderOption": "UNFORMATTED_VALUE",
                               "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "COLUMNS"}
     try:
