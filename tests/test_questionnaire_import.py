@@ -270,3 +270,21 @@ def test_the_imported_french_form_renders_a_report(tmp_path: Path) -> None:
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
     assert "Effets collectifs" in text  # a section of the form, a part of the report
     assert "Arsenal" in text
+
+
+def test_without_out_the_definition_goes_to_stdout_and_no_file_is_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))  # a killed import once left a folder here
+    monkeypatch.chdir(tmp_path)
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    made: list[str] = []
+    real_mkdtemp = tempfile.mkdtemp
+    monkeypatch.setattr(tempfile, "mkdtemp", lambda *a, **k: made.append("dir") or real_mkdtemp(*a, **k))
+    result = CliRunner().invoke(main, ["questionnaire", "import", str(FIXTURES[0])])
+    assert result.exit_code == 0, result.output
+    assert "questions:" in result.stdout
+    assert made == []  # checked in memory: a SIGKILL cannot leave a folder behind
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["tmp"]

@@ -351,13 +351,9 @@ def import_questionnaire(source: str, out: Path | None, force: bool = False
     if out is not None and out.exists() and not force:
         raise QuestionnaireError(f"{out}: already exists (use --force to replace it)")
     text = form_questionnaire(read_form(source))
-    target = out
-    if target is None:
-        import tempfile
+    if out is None:  # checked in memory: nothing written anywhere
+        from impactsheets.questionnaire.loader import load_text
 
-        with tempfile.TemporaryDirectory() as tmp:
-            target = Path(tmp) / "questionnaire.yaml"
-            target.write_text(text, encoding="utf-8")
-            return text, load_questionnaire(target)
-    atomic_write(target, text)  # a killed import leaves the old file, or none
-    return text, load_questionnaire(target)
+        return text, load_text(text, f"{source} (imported)")
+    atomic_write(out, text)  # a killed import leaves the old file, or none
+    return text, load_questionnaire(out)

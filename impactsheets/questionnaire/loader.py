@@ -60,6 +60,18 @@ def load(path: str | Path | None = None) -> Questionnaire:
         raise QuestionnaireError(f"{name}: cannot read the questionnaire (file not found)") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise QuestionnaireError(f"{name}: cannot read the questionnaire ({exc})") from None
+    return load_text(text, name)
+
+
+def load_text(text: str, name: str) -> Questionnaire:
+    """Load and check a definition held in ``text``; ``name`` says where it comes from in
+    messages.
+
+    >>> load_text("questions: []", "draft").questions
+    Traceback (most recent call last):
+    ...
+    impactsheets.errors.QuestionnaireError: draft, line 1: 'questions' must be a non-empty list
+    """
     try:
         raw = load_yaml(text, name)
     except YamlError as exc:
