@@ -250,10 +250,13 @@ def exposure(log: list[dict[str, Any]]) -> dict[str, float] | None:
 
 def window_note(run: dict[str, Any]) -> str:
     """The window's parts as the sync timed them, and what the emulator spent serving them."""
-    parts = run["summary"].get("write_window_parts") or {}
+    parts = dict(run["summary"].get("write_window_parts") or {})
+    count = parts.pop("parts", 1)
     text = ("the plan is built before the re-check; " + ", ".join(
         f"{name.removesuffix('_s').replace('recheck', 're-check read')} {value:.3f} s"
         for name, value in parts.items())) if parts else "re-check read + comparison + send"
+    if count > 1:
+        text += f" (the longest of {count} parts, each re-checked: bodies under 2 MB)"
     seen = exposure(run["emulator_log"])
     if seen:
         text += (f"; the emulator served the re-check in {seen['recheck_served_s']:.3f} s and "
