@@ -12,6 +12,7 @@ only of symbols (emoji) is spelt with their Unicode names.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -64,20 +65,23 @@ def unique_slugs(sites: Iterable[tuple[str, str]]) -> list[str]:
     """
     pairs = list(sites)
     bases = [slugify(name) for name, _ in pairs]
+    counts = Counter(bases)  # linear: a national network has tens of thousands of sites
     slugs = []
     for (_, postal), base in zip(pairs, bases, strict=True):
-        if bases.count(base) > 1 and postal:
+        if counts[base] > 1 and postal:
             suffix = "-" + slugify(postal, "")
             base = base[: MAX_LENGTH - len(suffix)].rstrip("-") + suffix
         slugs.append(base)
     taken = set(slugs)
     used: set[str] = set()
+    next_number: dict[str, int] = {}  # where the search for a free "-n" resumes, per slug
     result = []
     for slug in slugs:
         if slug in used:
-            n = 2
+            n = next_number.get(slug, 2)
             while (numbered := f"{slug[: MAX_LENGTH - 1 - len(str(n))]}-{n}") in taken:
                 n += 1
+            next_number[slug] = n + 1
             slug = numbered
             taken.add(slug)
         used.add(slug)
