@@ -2,8 +2,9 @@
 
 One run, in order: take the lock; read and validate the sheet; render the reports of new or
 changed sites (each PDF written by its render worker, put in place atomically and its
-state committed with its batch's, so a killed run resumes); upload them to Drive when configured; write the problems, statuses and report
-links back to the sheet in one batch; write the index and the run summary.
+state committed with its batch's, so a killed run resumes); upload them to Drive when
+configured; write the problems, statuses and report links back to the sheet (bodies under
+2 MB, each after its re-check); write the index and the run summary.
 
 >>> from impactsheets.config import SyncConfig
 >>> cfg = SyncConfig.from_dict({"source": "examples/reponses-effets-sociaux.xlsx",

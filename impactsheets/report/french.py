@@ -72,19 +72,20 @@ def by_count(n: int, one: str, many: str, zero: str | None = None) -> str:
     return text.replace("{n}", str(n))
 
 
-def join(items: Sequence[str], conjunction: str = "et") -> str:
-    """Items joined the French way: "a, b et c" (no serial comma; empty items skipped);
-    when an item holds a comma itself, semicolons keep the items apart.
+def join(items: Sequence[str], conjunction: str = "et", labels: bool = False) -> str:
+    """Items joined the French way: "a, b et c" (no serial comma; empty items skipped).
+    ``labels``: the items are a form's own option labels, so one holding a comma makes
+    semicolons keep them apart (a report's own wording may list sub-items with commas).
 
     >>> join(["a"]), join(["a", "b"]), join(["a", "", "b", "c"], "ou")
     ('a', 'a et b', 'a, b ou c')
-    >>> join(["Hispanic, Latino, or Spanish origin", "Asian", "White"])
+    >>> join(["Hispanic, Latino, or Spanish origin", "Asian", "White"], labels=True)
     'Hispanic, Latino, or Spanish origin\u202f; Asian et White'
     """
     items = [i for i in items if i]
     if len(items) < 2:
         return "".join(items)
-    separator = "\u202f; " if any("," in i for i in items) else ", "
+    separator = "\u202f; " if labels and any("," in i for i in items) else ", "
     return f"{separator.join(items[:-1])} {conjunction} {items[-1]}"
 
 

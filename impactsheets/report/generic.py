@@ -70,7 +70,7 @@ def answer_text(answer: Any, question: Question, labels: Mapping[str, str] | Non
     """
     if isinstance(answer, Selection):
         chosen = [question.choice(v).report for v in answer.values]
-        return french.join([*chosen, *(f"« {o} »" for o in answer.others)])
+        return french.join([*chosen, *(f"« {o} »" for o in answer.others)], labels=True)
     if isinstance(answer, bool):
         return "oui" if answer else "non"
     if question.type == "scale" and isinstance(answer, int | float):

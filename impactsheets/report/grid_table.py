@@ -54,10 +54,10 @@ def grid_table(grid: AnswerGrid, s: _Styles, width: float) -> Table:
     if column and first + column * len(grid.columns) > width:
         first = max(width - column * len(grid.columns), width * 0.2)
     if not grid.columns or first + column * len(grid.columns) > width:  # "row | chosen"
-        cells = [[s.para(label, row_style), s.para(french.join(list(chosen)), answer_style)]
+        cells = [[s.para(label, row_style), s.para(french.join(list(chosen), labels=True), answer_style)]
                  for label, chosen in grid.rows]
         commands.append(("LINEABOVE", (0, 0), (-1, 0), 0.4, s.colors["rule"]))
-        said = [french.join(list(chosen)) for _, chosen in grid.rows]
+        said = [french.join(list(chosen), labels=True) for _, chosen in grid.rows]
         second = _fitted(s, said, answer_style, width * 0.25, width - first)
         table = Table(cells, colWidths=[first, second], hAlign="LEFT")
     else:
