@@ -42,6 +42,26 @@ _CLEANED: set[Path] = set()  # folders whose dead temporary files this process r
 
 
 @contextmanager
+def _partial(path: Path, owner: int | None = None) -> Iterator[tuple[BinaryIO, Path]]:
+    """A user-only temporary file beside ``path``, flushed to disk when the block ends; a
+    failure removes it (and an OSError names ``path``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{owner or os.getpid()}.",
+                               suffix=PARTIAL_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle, Path(tmp)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException as exc:
+        with suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError) and not exc.filename:  # a write or fsync: name the file
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise
+
+
+@contextmanager
 def atomic_file(path: Path, mode: int = 0o644) -> Iterator[BinaryIO]:
     """A binary file handle whose content replaces ``path`` only when the block succeeds.
 
@@ -50,21 +70,9 @@ def atomic_file(path: Path, mode: int = 0o644) -> Iterator[BinaryIO]:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     _clean_once(path.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=PARTIAL_SUFFIX,
-                               dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError) and not exc.filename:  # a write or fsync: name the file
-            raise OSError(exc.errno, exc.strerror, str(path)) from None
-        raise
+    with _partial(path) as (handle, tmp):
+        yield handle
+    finish_partial(tmp, path, mode)
 
 
 def atomic_write(path: Path, data: bytes | str, mode: int = 0o644) -> Path:
@@ -87,21 +95,9 @@ def write_partial(path: Path, data: bytes, owner: int | None = None) -> Path:
     >>> part.name.endswith(".part"), finish_partial(part, d / "r.pdf").read_bytes()
     (True, b'%PDF')
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{owner or os.getpid()}.",
-                               suffix=PARTIAL_SUFFIX, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException as exc:
-        with suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError) and not exc.filename:  # a write or fsync: name the file
-            raise OSError(exc.errno, exc.strerror, str(path)) from None
-        raise
-    return Path(tmp)
+    with _partial(path, owner) as (handle, tmp):
+        handle.write(data)
+    return tmp
 
 
 def finish_partial(partial: Path, path: Path, mode: int = 0o644) -> Path:
