@@ -30,6 +30,7 @@ from impactsheets.errors import EXIT_CONFIG, EXIT_INTERNAL, EXIT_OUTPUT, EXIT_RE
 from impactsheets.pipeline import EXAMPLE_WORKBOOK
 from impactsheets.report import parallel
 from impactsheets.resources import data_path
+from impactsheets.sync import BATCH_REPORTS
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = data_path("examples", EXAMPLE_WORKBOOK)
@@ -472,7 +473,11 @@ def test_dry_run_after_a_sigkill_reads_the_killed_runs_commits(tmp_path: Path) -
     assert dry.exit_code == 0, dry.output
     would = json.loads(dry.stdout)["would_render"]
     done = set(pdfs(tmp_path))
-    assert 0 < len(would) < len(done) + len(would) and not {Path(w).name for w in would} & done
+    assert 0 < len(would) < len(done) + len(would)
+    # A PDF is put in place just before its batch's states are committed (the reverse could
+    # leave an old PDF recorded as current): a kill in between leaves at most one batch of
+    # PDFs on disk that the state does not know yet, which the next run renders again.
+    assert len({Path(w).name for w in would} & done) <= BATCH_REPORTS
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if not p.name.endswith("-shm")} == before
     real = sync(config)
     assert real.exit_code == 0, real.output
