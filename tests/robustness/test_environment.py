@@ -489,7 +489,7 @@ def test_dry_run_while_another_run_is_active(tmp_path: Path) -> None:
     config = setup(tmp_path, source=str(big_source(tmp_path)))
     process = _start(config)
     try:
-        _wait_for_pdfs(tmp_path, 10)
+        _wait_for_pdfs(tmp_path, BATCH_REPORTS + 10)  # states are committed a batch at a time
         dry = sync(config, "--dry-run")
         running = process.poll() is None
     finally:
