@@ -29,7 +29,7 @@ from impactsheets.locales import detect_locale, read_number
 from impactsheets.questionnaire.grid import GridRow, grid_yaml, row_id
 from impactsheets.questionnaire.labels import normalize_label
 from impactsheets.questionnaire.model import Questionnaire
-from impactsheets.report.naming import slugify
+from impactsheets.slugs import slugify
 from impactsheets.sources import Table
 
 TIMESTAMP_HEADERS = ("Horodateur", "Horodatage", "Timestamp", "Date et heure", "Zeitstempel",

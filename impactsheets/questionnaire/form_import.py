@@ -47,7 +47,7 @@ from impactsheets.questionnaire.draft import (
 from impactsheets.questionnaire.grid import GridRow, grid_yaml, row_id
 from impactsheets.questionnaire.labels import normalize_label
 from impactsheets.questionnaire.model import Questionnaire
-from impactsheets.report.naming import slugify
+from impactsheets.slugs import slugify
 
 EMAIL_HEADERS = ("Adresse e-mail", "Email Address", "Adresse e-mail de contact", "E-mail")
 _CHOICE_TYPES = {"RADIO": "single_choice", "DROP_DOWN": "single_choice",

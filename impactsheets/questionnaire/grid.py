@@ -33,6 +33,7 @@ from typing import Any
 
 from impactsheets.questionnaire.model import GRID_TYPES, Choice, Grid, Question
 from impactsheets.questionnaire.nodes import Builder, choices_of, entry_id, whole
+from impactsheets.slugs import slugify
 from impactsheets.yamlfile import LineMapping
 
 GRID_KEYS = {"id", "header", "aliases", "label", "type", "required", "topic", "choices", "rows",
@@ -56,7 +57,6 @@ def row_id(label: str, taken: set[str]) -> str:
     >>> taken = set(); row_id("Night w/ light", taken), row_id("Night w/ light!", taken)
     ('night_w_light', 'night_w_light_2')
     """
-    from impactsheets.report.naming import slugify  # the report package loads this one
 
     base = slugify(label, "ligne").replace("-", "_")[:30].strip("_") or "ligne"
     candidate, n = base, 2

@@ -1,51 +1,23 @@
-"""Safe, unique PDF file names for site reports, built from the site name only.
+"""Safe, unique PDF file names for site reports, built from the site name only
+(:func:`impactsheets.slugs.slugify`), its postal code added when names clash.
 
-Names in any script become readable ASCII (python-slugify transliterates them); a name made
-only of symbols (emoji) is spelt with their Unicode names.
-
->>> slugify("Numéripôle (Le)"), slugify("../../etc/passwd"), slugify("CON")
-('numeripole-le', 'etc-passwd', 'con-site')
->>> slugify("北京咖啡"), slugify("مقهى الحي"), slugify("Ελληνικό"), slugify("🎉")
-('bei-jing-ka-pei', 'mqh-lhy', 'elleniko', 'party-popper')
+>>> slugify("Numéripôle (Le)")
+'numeripole-le'
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from slugify import slugify as _transliterate
+from impactsheets.slugs import MAX_LENGTH, slugify
 
 if TYPE_CHECKING:
     from impactsheets.questionnaire import Questionnaire
     from impactsheets.validation import Response
 
-MAX_LENGTH = 80
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
-             *(f"lpt{i}" for i in range(10))}
-
-
-def slugify(name: str, fallback: str = "site") -> str:
-    """ASCII, lowercase, hyphen-separated, at most 80 characters, never empty or reserved.
-
-    >>> slugify("L'Usine à Projets"), slugify("Œuvre"), slugify(""), slugify("a" * 100) == "a" * 80
-    ('l-usine-a-projets', 'oeuvre', 'site', True)
-    """
-    slug = _ascii(name)
-    if not slug:  # only symbols: spell them ("🎉" -> "party-popper"), punctuation stays out
-        slug = _ascii(" ".join(unicodedata.name(c, "") for c in name
-                               if unicodedata.category(c) == "So"))
-    slug = slug[:MAX_LENGTH].rstrip("-") or fallback
-    if slug in _RESERVED:
-        slug = f"{slug}-{fallback}"
-    return slug
-
-
-def _ascii(text: str) -> str:
-    visible = "".join(c for c in text if unicodedata.category(c) != "Cf")  # zero-width, bidi
-    return str(_transliterate(visible, max_length=MAX_LENGTH + 20))
+__all__ = ["MAX_LENGTH", "site_slugs", "slugify", "unique_slugs"]
 
 
 def site_slugs(responses: Sequence[Response], questionnaire: Questionnaire) -> list[str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from impactsheets.errors import SourceError
-from impactsheets.sources.table import Cell, Row, Table
+from impactsheets.sources.table import Cell, Row, Table, column_letter
 
 __all__ = ["COLUMN_KEYS", "Cell", "Row", "Table", "column_letter", "header_row_of",
            "is_google_sheet", "read_table"]
@@ -27,20 +27,6 @@ COLUMN_KEYS = ("status", "problems", "report")
 def header_row_of(table: Table) -> int:
     """The physical row of the table's header (1 unless a banner sits above it)."""
     return int(str(table.meta.get("header_row", 1)))
-
-
-def column_letter(index: int) -> str:
-    """Sheet column letter for a 0-based column index.
-
-    >>> column_letter(0), column_letter(25), column_letter(26)
-    ('A', 'Z', 'AA')
-    """
-    letters = ""
-    n = index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def is_google_sheet(spec: str) -> bool:

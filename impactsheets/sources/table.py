@@ -33,3 +33,17 @@ class Table:
     rows: list[Row]
     name: str = ""  # worksheet or file name, for messages
     meta: dict[str, object] = field(default_factory=dict)
+
+
+def column_letter(index: int) -> str:
+    """Sheet column letter for a 0-based column index.
+
+    >>> column_letter(0), column_letter(25), column_letter(26)
+    ('A', 'Z', 'AA')
+    """
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
