@@ -19,19 +19,31 @@ and check marks in the primary colour; the first column is as wide as its longes
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Table, TableStyle
+from reportlab.platypus import Paragraph, Table, TableStyle
 
 from impactsheets.report import french
 from impactsheets.report.compose import AnswerGrid
 
-if TYPE_CHECKING:
-    from impactsheets.report.pdf import _Styles
+
+class _Styles(Protocol):
+    """What a table takes from the report's styles (:class:`impactsheets.report.pdf._Styles`)."""
+
+    colors: dict[str, Any]
+    family: str
+    covered: frozenset[int]
+    size: float
+    body: ParagraphStyle
+    small_bold: ParagraphStyle
+
+    def text(self, text: str) -> str: ...
+
+    def para(self, text: str, style: ParagraphStyle, cls: type[Paragraph] = ...) -> Paragraph: ...
 
 _CHECK, _CROSS = "✓", "×"  # the cross when the font lacks the check mark
 _PAD = 4
