@@ -174,8 +174,8 @@ class GoogleSheet:
     def _send_checked(self, snapshot: Any, requests: list[dict[str, Any]]) -> None:
         """For each body of at most 2 MB: re-check (header row, key columns), compare, send.
         Each part is the race window, timed (:attr:`window_s`: the longest part's)."""
-        from impactsheets.feedback.recheck import check_rows, key_columns, rows_written
-        from impactsheets.google.sheets import batches, read_keys, send_write_back
+        from impactsheets.feedback.recheck import changed, check_rows, key_columns, rows_written
+        from impactsheets.google.sheets import batches, read_keys, send_body
         from impactsheets.sources import header_row_of
 
         assert self._table is not None
@@ -196,9 +196,7 @@ class GoogleSheet:
                     keys if rows[0] <= rows[1] else [], rows)
             except SheetAccessError as exc:
                 if "exceeds grid limits" in str(exc):  # rows deleted since the read
-                    raise SheetChangedError(
-                        "the sheet changed during the sync (rows deleted); nothing was "
-                        "written; the next run will retry") from None
+                    raise changed("rows deleted") from None
                 if "parse range" not in str(exc):
                     raise
                 raise SheetChangedError(  # a worksheet renamed since the read
@@ -207,7 +205,7 @@ class GoogleSheet:
             read_at = time.monotonic()
             check_rows(self._table, header_read, header_now, keys_now, rows)
             compared_at = time.monotonic()
-            send_write_back(self._session, self._key, part)
+            send_body(self._session, self._key, part)  # a body batches() already cut
             ended = time.monotonic()
             parts = self.window_parts.get("parts", 0) + 1
             if self.window_s is None or ended - started > self.window_s:

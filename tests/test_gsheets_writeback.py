@@ -289,7 +289,7 @@ def test_a_row_inserted_between_two_parts_stops_the_rest(google_example: str,
     part stops the others; the next run finishes the work on the right rows."""
     monkeypatch.setattr(google_sheets, "MAX_BODY", 4_000)
     monkeypatch.setattr(sheet_requests, "CHUNK", 1_000)
-    send, sent = google_sheets.send_write_back, []
+    send, sent = google_sheets.send_body, []
 
     def then_a_row_inserted(*args: Any, **kwargs: Any) -> None:
         send(*args, **kwargs)
@@ -298,11 +298,11 @@ def test_a_row_inserted_between_two_parts_stops_the_rest(google_example: str,
             batch(google_example, {"insertDimension": {"range": {
                 "sheetId": 0, "dimension": "ROWS", "startIndex": 4, "endIndex": 5}}})
 
-    monkeypatch.setattr(google_sheets, "send_write_back", then_a_row_inserted)
+    monkeypatch.setattr(google_sheets, "send_body", then_a_row_inserted)
     with pytest.raises(SheetChangedError, match=r"row \d+ moved or was edited"):
         sync_once(google_example)  # the second part's first row read: shifted by the insert
     assert len(sent) == 1
-    monkeypatch.setattr(google_sheets, "send_write_back", send)
+    monkeypatch.setattr(google_sheets, "send_body", send)
     batch(google_example, {"deleteDimension": {"range": {
         "sheetId": 0, "dimension": "ROWS", "startIndex": 4, "endIndex": 5}}})
     sync_once(google_example)

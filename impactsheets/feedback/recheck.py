@@ -29,7 +29,7 @@ from impactsheets.errors import SheetChangedError
 from impactsheets.google.grid import ERROR_TEXT, clean_value
 from impactsheets.sources import Cell, Table, header_row_of
 
-__all__ = ["check_rows", "key_columns", "rows_written"]
+__all__ = ["changed", "check_rows", "key_columns", "rows_written"]
 
 #: Columns whose values are compared (a sort moves whole rows: one distinct column shows it;
 #: two cover rows equal in one of them).
@@ -57,7 +57,7 @@ def _text(value: Cell) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _changed(what: str) -> SheetChangedError:
+def changed(what: str) -> SheetChangedError:
     return SheetChangedError(f"the sheet changed during the sync ({what}); nothing was written; "
                              "the next run will retry")
 
@@ -100,7 +100,7 @@ def check_rows(table: Table, header_read: Sequence[str], header_now: Sequence[Ce
     for c, before in enumerate(header_read):
         after = now[c] if c < len(now) else ""
         if before.strip() != after:
-            raise _changed(f"header of column {c + 1} is now {after!r}")
+            raise changed(f"header of column {c + 1} is now {after!r}")
     start, end = rows if rows is not None else (header_row_of(table) + 1, None)
     for column, values in keys_now.items():
         for row in table.rows:
@@ -112,4 +112,4 @@ def check_rows(table: Table, header_read: Sequence[str], header_now: Sequence[Ce
             if read in _ERRORS or value in _ERRORS:
                 continue  # a formula error is not an identity
             if read != value:
-                raise _changed(f"row {row.number} moved or was edited")
+                raise changed(f"row {row.number} moved or was edited")

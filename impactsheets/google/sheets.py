@@ -269,15 +269,14 @@ def batches(requests: list[dict[str, Any]], limit: int | None = None) -> list[li
     return out
 
 
-def send_write_back(session: GoogleSession, key: str, requests: list[dict[str, Any]]) -> None:
-    """The write-back: ONE ``spreadsheets.batchUpdate`` per body of at most :data:`MAX_BODY`
-    bytes (one in practice; none when ``requests`` is empty). A refusal is a one-line
+def send_body(session: GoogleSession, key: str, batch: list[dict[str, Any]]) -> None:
+    """The write-back of one body :func:`batches` made (at most :data:`MAX_BODY` bytes; one in
+    practice): ONE ``spreadsheets.batchUpdate``. A refusal is a one-line
     :class:`SheetAccessError` with Google's message."""
-    for batch in batches(requests):
-        try:
-            with answered(session, 400):
-                sheets_http(session).batch_update(key, {"requests": batch})
-        except APIError as exc:
-            raise SheetAccessError(f"spreadsheet {key}: Google refused the write-back (HTTP "
-                                   f"{exc.response.status_code}: {api_message(exc.response)})"
-                                   ) from None
+    try:
+        with answered(session, 400):
+            sheets_http(session).batch_update(key, {"requests": batch})
+    except APIError as exc:
+        raise SheetAccessError(f"spreadsheet {key}: Google refused the write-back (HTTP "
+                               f"{exc.response.status_code}: {api_message(exc.response)})"
+                               ) from None

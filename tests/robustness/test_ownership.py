@@ -424,7 +424,7 @@ def test_a_row_inserted_after_the_recheck_is_repaired_by_the_next_run(
     case, email = emulator_case, column("contact_email")
     case.load({ANSWERS: [header(), answer_row(site_nom="Arsenal", contact_email="@"),
                          answer_row(site_nom="Docks")]})
-    send = google_sheets.send_write_back
+    send = google_sheets.send_body
 
     def inserted_meanwhile(*args: Any, **kwargs: Any) -> Any:
         with case.emu.store.lock:  # a coordinator inserts a row above Arsenal's, just now
@@ -433,12 +433,12 @@ def test_a_row_inserted_after_the_recheck_is_repaired_by_the_next_run(
                 "endIndex": 2}}}]})
         return send(*args, **kwargs)
 
-    monkeypatch.setattr(google_sheets, "send_write_back", inserted_meanwhile)
+    monkeypatch.setattr(google_sheets, "send_body", inserted_meanwhile)
     assert case.sync().exit_code == 0
     grid = case.grid()
     assert marks(grid) == {(2, email)}  # misplaced: on the new empty row, Arsenal is row 3
     assert grid.value(2, grid.ours["status"]) == "1 erreur"
-    monkeypatch.setattr(google_sheets, "send_write_back", send)
+    monkeypatch.setattr(google_sheets, "send_body", send)
     outcome = case.sync()
     assert outcome.exit_code == 0, outcome.stderr
     grid = case.grid()
