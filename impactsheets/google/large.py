@@ -28,6 +28,8 @@ from .grid import Grid, SheetInfo, a1_sheet, grid_rows
 GRID_CELLS = 400_000
 #: Rows of values a request (about 8 MB at 1.5 KB a row).
 VALUE_ROWS = 5_000
+#: How values are asked for (numbers as numbers, dates as serial numbers), as the grid gives them.
+UNFORMATTED = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
 NOTE_FIELDS = ("sheets(data(startRow,startColumn,rowData.values(note,userEnteredFormat("
                "backgroundColor,backgroundColorStyle))))")
 
@@ -56,9 +58,8 @@ def read_values(http: Any, key: str, info: SheetInfo, first: int) -> list[list[A
     below the answers are not asked for one by one)."""
     rows: list[list[Any]] = []
     for a, b in chunks(first, info.rows, VALUE_ROWS):
-        data = http.values_batch_get(key, [f"{a1_sheet(info.title)}!{a}:{b}"], params={
-            "valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
-            "majorDimension": "ROWS"})
+        data = http.values_batch_get(key, [f"{a1_sheet(info.title)}!{a}:{b}"],
+                                     params={**UNFORMATTED, "majorDimension": "ROWS"})
         found = (data.get("valueRanges") or [{}])[0].get("values") or []
         if not found:
             break

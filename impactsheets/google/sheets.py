@@ -237,8 +237,9 @@ def read_keys(session: GoogleSession, key: str, title: str, top: int, columns: l
     ranges = [f"{sheet}!{top}:{top}"] + [
         f"{sheet}!{column_letter(c - 1)}{first}:{column_letter(c - 1)}{last or ''}"
         for c in columns]
-    params: dict[str, Any] = {"valueRenderOption": "UNFORMATTED_VALUE",
-                              "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "COLUMNS"}
+    from .large import UNFORMATTED
+
+    params: dict[str, Any] = {**UNFORMATTED, "majorDimension": "COLUMNS"}
     try:
         data = sheets_http(session).values_batch_get(key, ranges, params=params)
     except APIError as exc:
