@@ -75,8 +75,13 @@ class _Validator:
         self.matchers = {qid: ChoiceMatcher(self.q.question(qid)) for qid in self.columns
                          if self.q.question(qid).choices}
         self.missing = {q.id for q in self.q.questions if q.id not in self.columns}
-        self.read_plan = [(qid, index, self.q.question(qid), self.matchers.get(qid))
+        # Each column's cells read once per distinct value (a form's answers repeat: choices,
+        # scales): text or (type, value) -> (text, parsed); the type keeps True, 1 and 1.0 apart.
+        self.read_plan = [(qid, index, self.q.question(qid), self.matchers.get(qid),
+                           dict[object, tuple[str, Any]]())
                           for qid, index in self.columns.items()]
+        self.conditional = [(qid, question, question.asked_when)
+                            for qid, _, question, _, _ in self.read_plan if question.asked_when]
 
     def _locale(self, given: str | None) -> str | None:
         """The setting, else the questionnaire's, the sheet's own, or the one its dates prove."""
@@ -199,13 +204,21 @@ class _Validator:
         problems: list[Problem] = []
         empty: list[str] = []
         width = len(cells)
-        for qid, index, question, matcher in self.read_plan:
+        for qid, index, question, matcher, seen in self.read_plan:
             cell = cells[index] if index < width else None
-            text = cell_text(cell)
+            if cell is None:
+                empty.append(qid)
+                continue
+            key = cell if cell.__class__ is str else (cell.__class__, cell)
+            known = seen.get(key)
+            if known is None:
+                text = cell_text(cell)
+                known = seen[key] = (text, text and parse_cell(cell, question, matcher,
+                                                               self.answer_locale))
+            text, parsed = known
             if not text:
                 empty.append(qid)
                 continue
-            parsed = parse_cell(cell, question, matcher, self.answer_locale)
             if isinstance(parsed, Rejection):
                 params = self.rejection_params(question, dict(parsed.params))
                 shown = params.pop("value", None) or text
@@ -218,10 +231,8 @@ class _Validator:
         if len(empty) == len(self.columns) and not self._has_other_content(cells):
             self.problems.append(self._problem("blank-row", number))
             return None
-        for qid in list(answers):
-            question = self.q.question(qid)
-            asked = question.asked_when
-            if asked is not None and self.condition_holds(asked, answers) is False:
+        for qid, question, asked in self.conditional:
+            if qid in answers and self.condition_holds(asked, answers) is False:
                 # A trigger simply left blank does not contradict the answer: it is kept.
                 kept = asked.question in empty
                 problems.append(self._problem("missing-trigger" if kept else "not-asked", number,

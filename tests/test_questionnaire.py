@@ -45,7 +45,7 @@ def line_of(text: str, needle: str, nth: int = 1) -> int:
 
 BROKEN = [
     ("yaml-syntax", lambda t: t.replace("  - id: site_commune\n", "  - id: [site_commune\n"),
-     lambda t: line_of(t, "id: [site_commune") + 1, "YAML syntax error: expected ',' or ']'"),
+     lambda t: line_of(t, "id: [site_commune") + 1, "YAML syntax error: did not find expected ',' or ']'"),
     ("unknown-key", lambda t: t.replace("    label: \"Commune\"\n",
                                         "    label: \"Commune\"\n    colour: red\n"),
      lambda t: line_of(t, "colour: red"), "unknown key 'colour' in question 'site_commune'"),

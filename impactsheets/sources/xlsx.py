@@ -18,15 +18,16 @@ import zipfile
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from openpyxl.reader.workbook import WorkbookParser
-from openpyxl.utils import column_index_from_string
-from openpyxl.workbook.defined_name import DefinedName
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
 from impactsheets.errors import SourceError
 from impactsheets.sources import COLUMN_KEYS, Cell, Row, Table
 from impactsheets.sources.header import HEADER_SCAN
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.defined_name import DefinedName
 
 #: Whole numbers below this read as ``int`` (as openpyxl reads a stored "25000"); larger
 #: ones stay ``float``, as a stored "1E+20" does, since a float cannot tell them exactly.
@@ -67,7 +68,7 @@ def read_xlsx(path: Path, worksheet: str | None = None) -> Table:
     headers: list[str] = []
     rows: list[Row] = []
     for number, values in enumerate(grid, start=1):
-        cells = [_typed(v) for v in values]
+        cells = [(v if v.strip() else None) if v.__class__ is str else _typed(v) for v in values]
         while cells and cells[-1] is None:
             cells.pop()
         if number == 1:
@@ -82,8 +83,10 @@ def read_xlsx(path: Path, worksheet: str | None = None) -> Table:
                        "problems_tab": PROBLEMS_MARK in marks[title]})
 
 
+#: What every defined name we set starts with.
+MARK_PREFIX = "impactsheets."
 #: The worksheet-scoped defined name that marks our problems tab.
-PROBLEMS_MARK = "impactsheets.problems"
+PROBLEMS_MARK = MARK_PREFIX + "problems"
 
 
 def mark_name(key: str) -> str:
@@ -92,17 +95,23 @@ def mark_name(key: str) -> str:
     >>> mark_name("status")
     'impactsheets.column.status'
     """
-    return f"impactsheets.column.{key}"
+    return f"{MARK_PREFIX}column.{key}"
 
 
 def sheet_marks(path: Path, order: list[str]) -> dict[str, Mapping[str, DefinedName]]:
     """Each worksheet's own defined names (title -> name -> definition), where our marks are.
 
-    Only the workbook part is parsed (openpyxl's parser), not the cells.
+    Only the workbook part is parsed (openpyxl's parser), not the cells; a workbook whose
+    part names none of our marks (a form's export) is not parsed at all, which spares loading
+    openpyxl.
     """
     marks: dict[str, Mapping[str, DefinedName]] = {title: {} for title in order}
     try:
         with zipfile.ZipFile(path) as archive:
+            if MARK_PREFIX.encode() not in archive.read("xl/workbook.xml"):
+                return marks
+            from openpyxl.reader.workbook import WorkbookParser
+
             parser = WorkbookParser(archive, "xl/workbook.xml")
             parser.parse()
     except (KeyError, OSError, ValueError, zipfile.BadZipFile, SyntaxError):
@@ -116,6 +125,10 @@ def sheet_marks(path: Path, order: list[str]) -> dict[str, Mapping[str, DefinedN
 def marked_columns(names: Mapping[str, DefinedName]) -> dict[str, int]:
     """Our columns (key -> 1-based column) among a worksheet's defined names: found by the
     mark :mod:`impactsheets.feedback.workbook` sets, never by their title."""
+    if not names:
+        return {}
+    from openpyxl.utils.cell import column_index_from_string
+
     found = {}
     for key in COLUMN_KEYS:
         name = names.get(mark_name(key))
