@@ -104,7 +104,8 @@ class GoogleSheet:
     header row and a few key columns checks that no row moved
     (:mod:`impactsheets.feedback.recheck`): a row inserted or a sort done during the sync would
     otherwise put one site's highlight on another site's row; :class:`SheetChangedError` is
-    raised and nothing is written. (3) one ``batchUpdate`` (split only past 2 MB).
+    raised and nothing is written. (3) one ``batchUpdate`` of the answers' worksheet (split
+    only past 2 MB), the race window's end; (4) one of our problems tab, when it changed.
 
     >>> sheet = GoogleSheet("https://docs.google.com/spreadsheets/d/KEY/edit#gid=0")  # doctest: +SKIP
     >>> report = validate(sheet.read(), load_questionnaire())                        # doctest: +SKIP
@@ -154,8 +155,9 @@ class GoogleSheet:
         key columns (:func:`~impactsheets.google.sheets.read_keys`); between it and the write
         only the comparison (:func:`~impactsheets.feedback.recheck.check_rows`) and the send
         remain (:attr:`window_s`, split in :attr:`window_parts`), so a sort done meanwhile has
-        the least chance to misplace marks (the next run repairs them). A moved row stops the
-        write-back: :class:`SheetChangedError`, nothing written.
+        the least chance to misplace marks (the next run repairs them); our problems tab, which
+        marks no answer row, is sent after that window. A moved row stops the write-back:
+        :class:`SheetChangedError`, nothing written.
         The batchUpdate is never resent (it may have been applied when its answer is lost or
         is a 5xx): such a failure stops the run, and the next run reads again and converges.
         """
@@ -174,12 +176,21 @@ class GoogleSheet:
     def _send_checked(self, snapshot: Any, requests: list[dict[str, Any]]) -> None:
         """For each body of at most 2 MB: re-check (header row, key columns), compare, send.
         Each part is the race window, timed (:attr:`window_s`: the longest part's)."""
-        from impactsheets.feedback.recheck import changed, check_rows, key_columns, rows_written
+        from impactsheets.feedback.recheck import (
+            answers_first,
+            changed,
+            check_rows,
+            key_columns,
+            rows_written,
+        )
         from impactsheets.google.sheets import batches, read_keys, send_body
         from impactsheets.sources import header_row_of
 
         assert self._table is not None
         grid, top = snapshot.answers, header_row_of(self._table)
+        # Our problems tab lists problems and marks no answer row: it is sent after the
+        # answers' worksheet, outside the race window (and not at all when that one stopped).
+        requests, others = answers_first(requests, grid.info.sheet_id)
         keys = key_columns(self._table, set(grid.marks.values()))
         header_read = [grid.text(top, c) for c in range(1, grid.width() + 1)]
         last_read = max((row.number for row in self._table.rows), default=top)
@@ -214,6 +225,8 @@ class GoogleSheet:
                                      "compare_s": round(compared_at - read_at, 3),
                                      "send_s": round(ended - compared_at, 3)}
             self.window_parts["parts"] = parts
+        for part in batches(others):
+            send_body(self._session, self._key, part)
 
     def _record(self, snapshot: Any, report: ValidationReport, store: StateStore | None) -> None:
         """Keep what we wrote on the answer cells (fills, notes), to remove only exactly it."""

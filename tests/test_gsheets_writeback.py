@@ -138,7 +138,8 @@ def test_budget_and_no_change_run_sends_no_write(google_example: str,
                                                  emulator_env: Emulator) -> None:
     first = sync_once(google_example)
     # get (sizes, marks), get (values, notes, colours), values:batchGet (re-check), batchUpdate
-    assert first.api_requests() == 4
+    # of the answers' worksheet, batchUpdate of the problems tab (after the race window)
+    assert first.api_requests() == 5
     # By URL (gid) or by worksheet name, the read brings notes, colours and our marks too:
     # nothing to change, nothing else.
     for source, worksheet, gets in ((url(google_example), None, 2), (google_example, WS, 2)):
@@ -201,7 +202,9 @@ def test_the_recheck_reads_only_the_header_row_and_key_columns(google_example: s
     sheet.write_back(report, {})
     log = emulator_env.requests()
     assert [(r["method"], r["path"].rsplit("/", 1)[-1]) for r in log] == [
-        ("GET", "values:batchGet"), ("POST", f"{google_example}:batchUpdate")]
+        ("GET", "values:batchGet"), ("POST", f"{google_example}:batchUpdate"),
+        ("POST", f"{google_example}:batchUpdate")]  # the answers, then the problems tab
+    assert emulator_env.sheet_titles(google_example) == [WS, PROBLEMS_SHEET]
     ranges = parse_qs(log[0]["query"])["ranges"]
     assert ranges[0] == f"'{WS}'!1:1" and len(ranges) == 3  # header row, two key columns
     assert all(re.fullmatch(rf"'{WS}'![A-Z]+2:[A-Z]+16", r) for r in ranges[1:])  # rows read
@@ -370,11 +373,11 @@ def big_sheet(emu: Emulator, key: str, rows: int, bad_every: int) -> None:
     emu.load_values(key, {WS: many})
 
 
-def test_3500_rows_in_four_requests_then_two(emulator_env: Emulator, fast_retries: None) -> None:
+def test_3500_rows_in_five_requests_then_two(emulator_env: Emulator, fast_retries: None) -> None:
     key = "1BigSheet000000000000000000000000000"
     big_sheet(emulator_env, key, 3500, bad_every=50)
     first = sync_once(key, worksheet=WS, source=key)
-    assert first.api_requests() == 4
+    assert first.api_requests() == 5
     rows = emulator_env.sheet_values(key, WS)
     assert len(rows) == 3501 and rows[-2][-1] == "OK" and "erreur" in rows[-1][-2]
     assert len(emulator_env.sheet_values(key, PROBLEMS_SHEET)) > 70

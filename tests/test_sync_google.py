@@ -38,7 +38,7 @@ def test_sync_writes_back_exactly_then_a_second_run_costs_one_request(
     path = config(tmp_path, url(google_example))
     result, first = sync(path)
     assert result.exit_code == 0, result.output
-    assert first["rendered"] == REPORTS and first["api_requests"] <= 4
+    assert first["rendered"] == REPORTS and first["api_requests"] == 5
     headers = emulator_env.sheet_values(google_example, WS)[0]
     # Without Drive delivery the shared sheet gets no local file paths: no "Rapport PDF" column.
     assert headers[-2:] == ["Statut", "Problèmes"]
@@ -92,7 +92,7 @@ def test_a_429_is_retried_and_the_sync_succeeds(google_example: str, emulator_en
     emulator_env.inject(429, times=1, method="GET")
     result, summary = sync(config(tmp_path, url(google_example)))
     assert result.exit_code == 0, result.output
-    assert summary["api_requests"] == 6  # 4 + the two retried
+    assert summary["api_requests"] == 7  # 5 + the two retried
     assert "note" in cells(emulator_env, google_example)["F7"]
 
 

@@ -7,15 +7,16 @@ import copy
 from typing import Any
 
 from .batch_common import drop_defaults, parse_fields, sheet_or_error
-from .fields import set_by_mask
+from .fields import Mask, leaf_paths, set_by_mask
 from .sheets import Box, grid_range_box
 from .store import ApiError, Sheet, Spreadsheet
 
 __all__ = ["merge_cells", "repeat_cell", "set_data_validation", "unmerge_cells", "update_cells"]
 
 
-def _apply_cells(box: Box, rows: list[dict[str, Any]] | None, mask: dict, full: bool) -> None:
+def _apply_cells(box: Box, rows: list[dict[str, Any]] | None, mask: Mask, full: bool) -> None:
     rows = rows or []
+    paths = leaf_paths(mask)
     n_rows = box.r1 - box.r0 if full else len(rows)
     for i in range(n_rows):
         values = (rows[i].get("values") or []) if i < len(rows) else []
@@ -25,12 +26,13 @@ def _apply_cells(box: Box, rows: list[dict[str, Any]] | None, mask: dict, full: 
             r, c = box.r0 + i, box.c0 + j
             if r >= box.sheet.row_count or c >= box.sheet.col_count:
                 raise ApiError(400, "exceeds grid limits")
-            _set_cell(box.sheet, r, c, src, mask)
+            _set_cell(box.sheet, r, c, src, mask, paths)
 
 
-def _set_cell(sheet: Sheet, r: int, c: int, src: dict[str, Any], mask: dict) -> None:
+def _set_cell(sheet: Sheet, r: int, c: int, src: dict[str, Any], mask: Mask,
+              paths: list[tuple[str, ...]]) -> None:
     cell = sheet.edit_cell(r, c)
-    set_by_mask(cell, src, mask)
+    set_by_mask(cell, src, mask, paths)
     if cell.get("note") == "":
         del cell["note"]  # an empty note is no note
     sheet.tidy(r, c)
@@ -56,9 +58,10 @@ def repeat_cell(ss: Spreadsheet, req: dict[str, Any], where: str) -> None:
     mask = parse_fields(req.get("fields"), where)
     box = grid_range_box(ss, req.get("range") or {}, where)
     cell = req.get("cell") or {}
+    paths = leaf_paths(mask)
     for r in range(box.r0, box.r1):
         for c in range(box.c0, box.c1):
-            _set_cell(box.sheet, r, c, cell, mask)
+            _set_cell(box.sheet, r, c, cell, mask, paths)
 
 
 def set_data_validation(ss: Spreadsheet, req: dict[str, Any], where: str) -> None:

@@ -11,10 +11,24 @@ Used for ``fields=`` query parameters (partial responses) and for the ``fields``
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 Mask = dict[str, "Mask"]
+
+
+def json_copy(value: Any) -> Any:
+    """A deep copy of a JSON tree (dicts, lists, scalars): what the emulator stores and
+    serves; four to five times faster than :func:`copy.deepcopy` on cells.
+
+    >>> cell = {"note": "x", "userEnteredFormat": {"backgroundColor": {"red": 1}}, "r": [[1]]}
+    >>> twin = json_copy(cell); twin == cell, twin["userEnteredFormat"] is cell["userEnteredFormat"]
+    (True, False)
+    """
+    if isinstance(value, dict):
+        return {k: json_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_copy(v) for v in value]
+    return value
 
 
 class MaskError(ValueError):
@@ -102,13 +116,15 @@ def get_path(obj: Any, path: tuple[str, ...]) -> Any:
     return obj
 
 
-def set_by_mask(target: dict[str, Any], source: dict[str, Any], mask: Mask) -> None:
-    """Copy each masked path from ``source`` to ``target``; absent in source -> cleared."""
+def set_by_mask(target: dict[str, Any], source: dict[str, Any], mask: Mask,
+                paths: list[tuple[str, ...]] | None = None) -> None:
+    """Copy each masked path from ``source`` to ``target``; absent in source -> cleared.
+    ``paths``: the mask's :func:`leaf_paths`, when the caller applies one mask to many cells."""
     if "*" in mask:
         target.clear()
-        target.update(copy.deepcopy(source))
+        target.update(json_copy(source))
         return
-    for path in leaf_paths(mask):
+    for path in leaf_paths(mask) if paths is None else paths:
         value = get_path(source, path)
         node = target
         for p in path[:-1]:
@@ -122,7 +138,7 @@ def set_by_mask(target: dict[str, Any], source: dict[str, Any], mask: Mask) -> N
         if value is _MISSING:
             node.pop(path[-1], None)
         else:
-            node[path[-1]] = copy.deepcopy(value)
+            node[path[-1]] = json_copy(value)
     _prune(target)
 
 

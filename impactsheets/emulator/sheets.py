@@ -11,7 +11,7 @@ import copy
 from typing import Any
 
 from .a1 import A1Error, A1Range, format_range, parse_range, quote_sheet
-from .fields import Mask, MaskError, apply_mask, parse_mask
+from .fields import Mask, MaskError, apply_mask, json_copy, parse_mask
 from .store import DIMENSION_METADATA, ApiError, Sheet, Spreadsheet, Store
 from .values import (
     effective_value,
@@ -101,7 +101,7 @@ def grid_range_box(ss: Spreadsheet, grid: dict[str, Any], where: str) -> Box:
 
 def _style_colors(fmt: dict[str, Any]) -> dict[str, Any]:
     """Google mirrors ``backgroundColor`` into ``backgroundColorStyle.rgbColor`` (etc.)."""
-    out = copy.deepcopy(fmt)
+    out = json_copy(fmt)
     if "backgroundColor" in out:
         out["backgroundColor"] = _color(out["backgroundColor"])
         out["backgroundColorStyle"] = {"rgbColor": out["backgroundColor"]}
@@ -119,12 +119,12 @@ def _color(c: Any) -> Any:
 
 
 def _deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(base)
+    out = json_copy(base)
     for k, v in top.items():
         if isinstance(v, dict) and isinstance(out.get(k), dict) and "Color" not in k:
             out[k] = _deep_merge(out[k], v)
         else:
-            out[k] = copy.deepcopy(v)
+            out[k] = json_copy(v)
     return out
 
 
@@ -158,7 +158,7 @@ def cell_data(cell: dict[str, Any], ss: Spreadsheet,
         out["effectiveFormat"] = _deep_merge(ss.properties["defaultFormat"], out.get("userEnteredFormat", {}))
     for key in ("note", "dataValidation", "hyperlink", "textFormatRuns"):
         if key in cell and want(key):
-            out[key] = copy.deepcopy(cell[key])
+            out[key] = json_copy(cell[key])
     return out
 
 

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from .fields import json_copy
+
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 FOLDER_MIME = "application/vnd.google-apps.folder"
 # The identity the emulator pretends every caller has (owner/editor of everything not private).
@@ -136,7 +138,7 @@ class Sheet:
     def edit_cell(self, row: int, col: int) -> dict[str, Any]:
         if self.copied is not None and (row, col) not in self.copied:
             self.copied.add((row, col))
-            self.cells[(row, col)] = copy.deepcopy(self.cells.get((row, col), {}))
+            self.cells[(row, col)] = json_copy(self.cells.get((row, col), {}))
         return self.cells.setdefault((row, col), {})
 
     def tidy(self, row: int, col: int) -> None:

@@ -29,7 +29,7 @@ from impactsheets.errors import SheetChangedError
 from impactsheets.google.grid import ERROR_TEXT, clean_value
 from impactsheets.sources import Cell, Table, header_row_of
 
-__all__ = ["changed", "check_rows", "key_columns", "rows_written"]
+__all__ = ["answers_first", "changed", "check_rows", "key_columns", "rows_written"]
 
 #: Columns whose values are compared (a sort moves whole rows: one distinct column shows it;
 #: two cover rows equal in one of them).
@@ -84,6 +84,35 @@ def rows_written(requests: Sequence[dict[str, Any]], sheet_id: int) -> tuple[int
             start = int(where.get("rowIndex", 0)) + 1
             spans.append((start, start + len(update.get("rows") or [{}]) - 1))
     return (min(a for a, _ in spans), max(b for _, b in spans)) if spans else None
+
+
+def _sheet_ids(value: Any) -> set[int]:
+    """Every ``sheetId`` named anywhere in a request."""
+    if isinstance(value, dict):
+        found = {int(value["sheetId"])} if "sheetId" in value else set()
+        return found.union(*(_sheet_ids(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_sheet_ids(v) for v in value))
+    return set()
+
+
+def answers_first(requests: Sequence[dict[str, Any]], sheet_id: int
+                       ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(requests on the answers' worksheet ``sheet_id``, those touching only OTHER worksheets),
+    each in order. Only the first are re-checked and timed as the race window; the others (our
+    problems tab: a list, no mark on an answer row) are sent after them.
+
+    >>> cell = {"updateCells": {"range": {"sheetId": 7}}}
+    >>> tab = {"addSheet": {"properties": {"sheetId": 9}}}
+    >>> answers_first([tab, cell, {"updateCells": {"start": {"sheetId": 9}}}], 7)
+    ([{'updateCells': {'range': {'sheetId': 7}}}], \
+[{'addSheet': {'properties': {'sheetId': 9}}}, {'updateCells': {'start': {'sheetId': 9}}}])
+    """
+    bound, free = [], []
+    for request in requests:
+        ids = _sheet_ids(request)
+        (free if ids and sheet_id not in ids else bound).append(request)
+    return bound, free
 
 
 def check_rows(table: Table, header_read: Sequence[str], header_now: Sequence[Cell],
