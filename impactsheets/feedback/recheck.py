@@ -108,7 +108,8 @@ def answers_first(requests: Sequence[dict[str, Any]], sheet_id: int
     ([{'updateCells': {'range': {'sheetId': 7}}}], \
 [{'addSheet': {'properties': {'sheetId': 9}}}, {'updateCells': {'start': {'sheetId': 9}}}])
     """
-    bound, free = [], []
+    bound: list[dict[str, Any]] = []
+    free: list[dict[str, Any]] = []
     for request in requests:
         ids = _sheet_ids(request)
         (free if ids and sheet_id not in ids else bound).append(request)
