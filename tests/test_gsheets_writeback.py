@@ -428,3 +428,18 @@ def test_problems_sheet_has_a_filter_wrapped_text_and_a_frozen_header(
     column = header.rstrip("1")
     assert answers[f"{column}7"]["userEnteredFormat"]["wrapStrategy"] == "WRAP"
     assert answers[f"{column}7"]["userEnteredValue"]["stringValue"].count("\n") == 3
+
+
+def test_every_request_asks_for_compact_json(google_example: str, emulator_env: Emulator) -> None:
+    """``prettyPrint=false`` (a standard parameter of Google's APIs, default true) on every
+    request of a sync; the emulator, like Google, indents only when not asked otherwise."""
+    emulator_env.reset_requests()
+    sync_once(google_example)
+    queries = [parse_qs(r["query"]) for r in emulator_env.requests()]
+    assert len(queries) == 5 and all(q.get("prettyPrint") == ["false"] for q in queries)
+    session = authorized_session(retry=FAST)
+    base = f"{emulator_env.base_url}/v4/spreadsheets/{google_example}?fields=spreadsheetId"
+    compact = session.get(base).text
+    indented = session.get(base + "&prettyPrint=true").text
+    assert compact == json.dumps({"spreadsheetId": google_example}, separators=(",", ":"))
+    assert indented == json.dumps({"spreadsheetId": google_example}, indent=2) + "\n"

@@ -47,11 +47,15 @@ class Answer:
         self.status, self.body, self.content_type = status, body, content_type
         self.headers: dict[str, str] = {}
 
-    def payload(self) -> bytes:
+    def payload(self, pretty: bool = True) -> bytes:
+        """The body as Google sends it: indented JSON, unless the request said
+        ``prettyPrint=false`` (a standard parameter of every Google API)."""
         if self.body is None:
             return b""
         if isinstance(self.body, bytes):
             return self.body
+        if not pretty:
+            return json.dumps(self.body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         return (json.dumps(self.body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -219,7 +223,8 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _send(self, answer: Answer) -> None:
-        payload = answer.payload()
+        compact = "prettyPrint=false" in urlsplit(self.path).query
+        payload = answer.payload(pretty=not compact)
         self.send_response(answer.status)
         if answer.status != 204:
             self.send_header("Content-Type", answer.content_type)

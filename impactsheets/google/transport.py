@@ -155,15 +155,20 @@ class Retryable(Exception):
 
 def _json_broken(resp: requests.Response) -> bool:
     """An answer that should be JSON and is not: truncated, or a proxy's or a captive
-    portal's HTML page answered with 200 instead of Google's JSON."""
+    portal's HTML page answered with 200 instead of Google's JSON.
+
+    The answer is decoded here, once: ``resp.json()`` then gives that decoded value instead of
+    decoding the body again (a 3,500-row grid is 30 MB of JSON: 0.35 s a decoding).
+    """
     ctype = resp.headers.get("Content-Type", "")
     media = "alt=media" in (resp.request.url or "") if resp.request is not None else False
     if not resp.content or media or ctype.startswith("application/pdf"):
         return False  # a file's own bytes (a Drive download) are not JSON
     try:
-        json.loads(resp.content)
+        decoded = json.loads(resp.content)
     except ValueError:
         return True
+    resp.json = lambda **_: decoded  # type: ignore[method-assign]
     return False
 
 
@@ -208,7 +213,12 @@ class GoogleSession(AuthorizedSession):
         timeout: Any = None,
         **kwargs: Any,
     ) -> requests.Response:
-        """Send with the retry rules of the module docstring (tenacity runs the attempts)."""
+        """Send with the retry rules of the module docstring (tenacity runs the attempts).
+
+        Every request asks for compact JSON (``prettyPrint=false``, a standard parameter of
+        Google's APIs, whose default indents the answer: a grid read is a third smaller)."""
+        if "prettyPrint=" not in url:
+            url += ("&" if "?" in url else "?") + "prettyPrint=false"
         method = method.upper()
         timeout = timeout if timeout is not None else self.timeout
         resendable = may_resend(method, url)
