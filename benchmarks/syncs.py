@@ -45,8 +45,11 @@ class SyncTargets:
 
 #: Issue 17: the 3,500-site night ≤ 45 s; national scale (35,000 sites) ≤ 8 min, no-change
 #: ≤ 20 s, ≤ 1 GB, bodies < 2 MB, within the Sheets quota of 60 requests per user per minute.
+#: A full sync's requests at 3,500 sites: issue 7 asked for 3 (read, re-check, write); the read
+#: now asks the sizes first (a blind grid read of a national sheet timed out) and our problems
+#: tab is written after the answers' worksheet, outside the race window (issue 11): 5.
 TARGETS = {
-    3_500: SyncTargets(full_s=45, no_change_s=5, peak_mb=500, requests=4),
+    3_500: SyncTargets(full_s=45, no_change_s=5, peak_mb=500, requests=5),
     35_000: SyncTargets(full_s=480, no_change_s=20, peak_mb=1000, per_minute=60),
 }
 
