@@ -86,10 +86,10 @@ def merge(into: Mask, other: Mask) -> None:
 
 def apply_mask(obj: Any, mask: Mask) -> Any:
     """Keep only what ``mask`` selects. An empty mask node selects the whole value."""
-    if not mask or "*" in mask:
+    if not mask or "*" in mask or not obj:  # an empty cell or list stays as it is
         return obj
     if isinstance(obj, list):
-        return [apply_mask(x, mask) for x in obj]
+        return [apply_mask(x, mask) if x else x for x in obj]
     if isinstance(obj, dict):
         return {k: apply_mask(obj[k], sub) for k, sub in mask.items() if k in obj}
     return obj

@@ -174,16 +174,31 @@ def _cell_fields(mask: Mask | None) -> frozenset[str] | None:
     return frozenset(node) if node and "*" not in node else None
 
 
+#: CellData members computed from other stored members (the others are stored as they are).
+_SOURCES = {"userEnteredValue": ("userEnteredValue",), "effectiveValue": ("userEnteredValue",),
+            "formattedValue": ("userEnteredValue",),
+            "effectiveFormat": ("userEnteredValue", "userEnteredFormat")}
+
+
 def grid_data(ss: Spreadsheet, box: Box, wanted: frozenset[str] | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {}
     if box.r0:
         data["startRow"] = box.r0
     if box.c0:
         data["startColumn"] = box.c0
-    rows = []
+    # The stored members the wanted ones are made from: a cell holding none of them is {}.
+    sources = None if wanted is None else frozenset().union(
+        *(_SOURCES.get(member, (member,)) for member in wanted))
+    cells, rows = box.sheet.cells, []
     for r in range(box.r0, box.r1):
-        rows.append({"values": [cell_data(box.sheet.cell(r, c), ss, wanted)
-                                for c in range(box.c0, box.c1)]})
+        values = []
+        for c in range(box.c0, box.c1):
+            cell = cells.get((r, c))
+            if not cell or (sources is not None and sources.isdisjoint(cell)):
+                values.append({})
+            else:
+                values.append(cell_data(cell, ss, wanted))
+        rows.append({"values": values})
     data["rowData"] = rows
     marks: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for meta in box.sheet.extras.get(DIMENSION_METADATA) or []:

@@ -84,7 +84,8 @@ def grid_rows(data: dict[str, Any], key: str = "values") -> list[list[dict[str, 
 
 def table_from_values(values: list[list[Any]], name: str) -> Table:
     """A :class:`Table` from rows of cell values: header = row 1, trailing empties dropped."""
-    cells = [[clean_value(v) for v in row] for row in values]
+    cells = [[(v if v.strip() else None) if v.__class__ is str else clean_value(v) for v in row]
+             for row in values]  # text, most cells, cleaned inline (35,000 rows: 1.8 M cells)
     for row in cells:
         while row and row[-1] is None:
             row.pop()
