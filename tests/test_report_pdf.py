@@ -200,6 +200,28 @@ def test_slugs_are_safe_and_unique():
                          ("X", "1")]) == ["la-ruche-31000", "la-ruche-69001", "x-1", "x-1-2"]
 
 
+_NAME_LETTERS = ("abcxyzABCXYZ0129 '’().&/!?:+-;#,_éèêëàâçîïôùûüÿñÉÈÀÇŒœæß"
+                 "Ø\u200b\u00a0\t")
+
+
+@settings(max_examples=400, deadline=None)
+@given(name=st.text(st.sampled_from(_NAME_LETTERS), max_size=130))
+@example(name="Le Bazar des Possibles & Cie")
+@example(name="Tom &amp; Jerry")  # an entity: python-slugify decodes it
+@example(name="1,000 m² d’Ateliers")  # digits joined across the comma; "²" transliterated
+def test_common_names_are_spelt_as_python_slugify_spells_them(name: str) -> None:
+    """The direct spelling of common names (letters, accents, digits, punctuation) is
+    python-slugify's, character for character; other names go through python-slugify."""
+    import unicodedata
+
+    from slugify import slugify as library
+
+    from impactsheets.slugs import _ascii
+
+    visible = "".join(c for c in name if unicodedata.category(c) != "Cf")  # zero-width: out
+    assert _ascii(name) == library(visible, max_length=100)
+
+
 @cache
 def _questionnaire():  # not the fixture: hypothesis would print it in every report
     return load_questionnaire()

@@ -25,10 +25,18 @@ def _render_opts(params: Params) -> tuple[str, str, str]:
 
 def read_box(ss: Spreadsheet, box: Box, render: str, date_render: str, major: str) -> list:
     locale = ss.properties["locale"]
-    grid = [
-        [render_value(box.sheet.cell(r, c), render, date_render, locale) for c in range(box.c0, box.c1)]
-        for r in range(box.r0, box.r1)
-    ]
+    cells, columns = box.sheet.cells, range(box.c0, box.c1)
+    plain = render == "UNFORMATTED_VALUE"  # a stored text is then served as it is
+
+    def value(cell: dict[str, Any] | None) -> Any:
+        if not cell:
+            return None
+        stored = cell.get("userEnteredValue")
+        if plain and stored is not None and len(stored) == 1 and "stringValue" in stored:
+            return stored["stringValue"]
+        return render_value(cell, render, date_render, locale)
+
+    grid = [[value(cells.get((r, c))) for c in columns] for r in range(box.r0, box.r1)]
     if major == "COLUMNS":
         grid = [list(col) for col in zip(*grid, strict=False)] if grid else []
     out = []
