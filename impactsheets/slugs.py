@@ -16,12 +16,13 @@ import unicodedata
 from slugify import slugify as _transliterate
 
 MAX_LENGTH = 80
-#: The accented letters of French (and Spanish) names, spelt as python-slugify spells them.
+#: The accented letters of French (and Spanish) names, spelt as python-slugify spells them
+#: (it drops a typographic apostrophe "’", where a straight one "'" separates words).
 _ACCENTED = str.maketrans("àâäáãåçéèêëíìîïñóòôöõúùûüýÿÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝŸ",
-                          "aaaaaaceeeeiiiinooooouuuuyyAAAAAACEEEEIIIINOOOOOUUUUYY")
+                          "aaaaaaceeeeiiiinooooouuuuyyAAAAAACEEEEIIIINOOOOOUUUUYY", "’")
 #: Names python-slugify cannot spell otherwise than by lowercasing and hyphens: no ";" or "#"
 #: (HTML entities), no "," (it joins "1,000"), nothing it transliterates.
-_PLAIN = re.compile(r"[A-Za-z0-9 '’().&/!?:+-]*")
+_PLAIN = re.compile(r"[A-Za-z0-9 '().&/!?:+-]*")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
              *(f"lpt{i}" for i in range(10))}

@@ -191,7 +191,7 @@ def grid_data(ss: Spreadsheet, box: Box, wanted: frozenset[str] | None = None) -
         *(_SOURCES.get(member, (member,)) for member in wanted))
     cells, rows = box.sheet.cells, []
     for r in range(box.r0, box.r1):
-        values = []
+        values: list[dict[str, Any]] = []
         for c in range(box.c0, box.c1):
             cell = cells.get((r, c))
             if not cell or (sources is not None and sources.isdisjoint(cell)):
