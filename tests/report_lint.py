@@ -65,7 +65,9 @@ def lint_model(model: ReportModel) -> list[str]:
     """Defects of the report's wording."""
     found = []
     title = model.title
-    if re.search(r"\b(de|du|des|d’|la|le|les|«\s*»)\s*$", title) or "«\u202f\u202f»" in title:
+    # Empty quotes: an opening « that starts a word (a name holding "«" is not empty).
+    if re.search(r"(\b(de|du|des|d’|la|le|les)|(?<!\S)«\s*»)\s*$", title) \
+            or "«\u202f\u202f»" in title:
         found.append(f"incomplete title: {title!r}")
     for part in model.parts:
         if not part.topics and not part.note:

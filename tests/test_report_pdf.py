@@ -237,6 +237,7 @@ _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
        n=st.integers(0, 10000), comment=_text, level=st.integers(1, 5),
        equality=st.sampled_from(["plus", "autant", "moins"]))
 @example(name="0", publics=[], others=[], n=0, comment="A'\x1b¹", level=1, equality="plus")
+@example(name="0«", publics=[], others=[], n=0, comment="", level=1, equality="plus")  # not «»
 def test_random_valid_answers_always_render(name, publics, others, n, comment,
                                             level, equality):
     response = site(site_nom=name, lien_social_publics=Selection(tuple(publics)),
