@@ -18,7 +18,7 @@ the rendering processes once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,25 +43,32 @@ class Comparison:
     phrases: dict[str, str]  # title, median, shares, topic (network.yaml, comparison)
     # (part id, its intensity question, ((topic title, its choice questions), …)), in order
     layout: tuple[tuple[str, str | None, tuple[tuple[str, tuple[str, ...]], ...]], ...] = ()
+    #: Lines already worded (sites share answers: a national run words each once).
+    worded: dict[tuple[Any, ...], str] = field(default_factory=dict, compare=False, repr=False)
 
     def lines(self, response: Response) -> dict[str, list[str]]:
         """Per part id, the comparison lines of this response (parts with none left out)."""
         result: dict[str, list[str]] = {}
-        answers = response.answers
+        answers, worded = response.answers, self.worded
         for part, intensity, topics in self.layout:
             lines = []
             own = answers.get(intensity or "")
             if part in self.medians and isinstance(own, int) and not isinstance(own, bool):
-                median, high = self.medians[part]
-                lines.append(_fill(self.phrases["median"], median=decimal(median), high=high,
-                                   site=own))
+                if (line := worded.get((part, own))) is None:
+                    median, high = self.medians[part]
+                    line = worded[(part, own)] = _fill(
+                        self.phrases["median"], median=decimal(median), high=high, site=own)
+                lines.append(line)
             said = []
             for title, questions in topics:
-                shares = [self.shares[(qid, value)] for qid in questions
-                          for value in _values(answers.get(qid)) if (qid, value) in self.shares]
+                shares = tuple(self.shares[(qid, value)] for qid in questions
+                               for value in _values(answers.get(qid))
+                               if (qid, value) in self.shares)
                 if shares:
-                    said.append(_fill(self.phrases["topic"], topic=title,
-                                      shares=", ".join(shares)))
+                    if (line := worded.get((title, shares))) is None:
+                        line = worded[(title, shares)] = _fill(
+                            self.phrases["topic"], topic=title, shares=", ".join(shares))
+                    said.append(line)
             lines += [self.phrases["shares"], *said] if said else []
             if lines:
                 result[part] = lines

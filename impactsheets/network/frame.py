@@ -48,10 +48,12 @@ def site_identity(response: Response, questionnaire: Questionnaire,
             status_of(response), response.errors]
 
 
-def answers_frame(report: ValidationReport, questionnaire: Questionnaire) -> pd.DataFrame:
-    """The tidy frame of the current (not superseded) responses, in sheet order."""
+def answers_frame(report: ValidationReport, questionnaire: Questionnaire,
+                  sites: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The tidy frame of the current (not superseded) responses, in sheet order (``sites``:
+    their :func:`sites_frame`, when already made)."""
     types = {q.id: q.type for q in questionnaire.questions}
-    sites = sites_frame(report, questionnaire)
+    sites = sites_frame(report, questionnaire) if sites is None else sites
     index: list[int] = []  # which site each record belongs to
     questions: list[str] = []
     values: list[Any] = []
@@ -124,4 +126,5 @@ def network_frames(report: ValidationReport, questionnaire: Questionnaire | None
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(answers, sites) frames of a validation report."""
     questionnaire = questionnaire or load_questionnaire()
-    return answers_frame(report, questionnaire), sites_frame(report, questionnaire)
+    sites = sites_frame(report, questionnaire)
+    return answers_frame(report, questionnaire, sites), sites
