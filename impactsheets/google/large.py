@@ -19,6 +19,7 @@ planner compares. The header rows and the marks come from the caller's grid read
 
 from __future__ import annotations
 
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any
 
 from .grid import Grid, SheetInfo, a1_sheet, grid_rows
@@ -52,15 +53,34 @@ def api_value(value: Any) -> dict[str, Any]:
     return {"stringValue": str(value)}
 
 
-def read_values(http: Any, key: str, info: SheetInfo, first: int) -> list[list[Any]]:
+def read_large(http: Any, key: str, info: SheetInfo, first: int
+               ) -> tuple[list[list[Any]], list[list[dict[str, Any]]]]:
+    """(values, notes and colours) of rows ``first``… of a large worksheet. The requests
+    overlap (two threads): while this process decodes one answer, Google (or the emulator)
+    prepares the next; the notes of every row of the grid are asked for at once."""
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="sheets-read") as pool:
+        notes = pool.submit(read_notes, http, key, info, first, max(first, info.rows))
+        values = read_values(http, key, info, first, pool)
+        return values, notes.result()
+
+
+def read_values(http: Any, key: str, info: SheetInfo, first: int,
+                pool: Executor | None = None) -> list[list[Any]]:
     """Rows ``first``… of the worksheet as unformatted values (serial dates), in parts, up to
     the last row with a value (a part that comes back empty ends the read: the blank rows
-    below the answers are not asked for one by one)."""
-    rows: list[list[Any]] = []
-    for a, b in chunks(first, info.rows, VALUE_ROWS):
+    below the answers are not asked for one by one). With a ``pool``, the next part is
+    asked for while this one is decoded."""
+    def part(a: int, b: int) -> list[list[Any]]:
         data = http.values_batch_get(key, [f"{a1_sheet(info.title)}!{a}:{b}"],
                                      params={**UNFORMATTED, "majorDimension": "ROWS"})
-        found = (data.get("valueRanges") or [{}])[0].get("values") or []
+        return list((data.get("valueRanges") or [{}])[0].get("values") or [])
+
+    spans = chunks(first, info.rows, VALUE_ROWS)
+    ahead: Future[list[list[Any]]] | None = None
+    rows: list[list[Any]] = []
+    for i, (a, b) in enumerate(spans):
+        found = ahead.result() if ahead is not None else part(a, b)
+        ahead = pool.submit(part, *spans[i + 1]) if pool and found and i + 1 < len(spans) else None
         if not found:
             break
         rows += [[] for _ in range(a - first - len(rows))] + found

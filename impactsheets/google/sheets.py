@@ -139,7 +139,7 @@ def read_by_gid(session: GoogleSession, key: str, gid: int | None, title: str | 
     must know a worksheet's size before asking for its cells), then ONE ``spreadsheets.get``
     of the grids; an answers worksheet past :data:`~impactsheets.google.large.GRID_CELLS`
     cells is read in parts instead (:mod:`impactsheets.google.large`)."""
-    from .large import GRID_CELLS, large_grid, read_notes, read_values
+    from .large import GRID_CELLS, large_grid, read_large
 
     meta = get_spreadsheet(session, key, {"fields": META_FIELDS})
     sheets = meta.get("sheets") or []
@@ -171,9 +171,7 @@ def read_by_gid(session: GoogleSession, key: str, gid: int | None, title: str | 
     if large:
         http = sheets_http(session)
         try:
-            rest = read_values(http, key, chosen, len(grid.rows) + 1)
-            notes = read_notes(http, key, chosen, len(grid.rows) + 1,
-                               max(len(grid.rows) + len(rest), len(grid.rows) + 1))
+            rest, notes = read_large(http, key, chosen, len(grid.rows) + 1)
         except APIError as exc:
             raise refused(f"spreadsheet {key}", exc) from None
         first = len(grid.rows) + 1

@@ -28,6 +28,7 @@ import json
 import random
 import re
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -193,6 +194,7 @@ class GoogleSession(AuthorizedSession):
         self.on_request = on_request
         self.sleep = sleep
         self.api_requests = 0
+        self._count_lock = threading.Lock()
         self.retries = 0
         self.emulator_base = emulator_base
         adapter: HTTPAdapter = EmulatorAdapter(emulator_base) if emulator_base else HTTPAdapter()
@@ -245,7 +247,8 @@ class GoogleSession(AuthorizedSession):
     def _attempt(self, method: str, url: str, data: Any, headers: Any, timeout: Any,
                  kwargs: dict[str, Any]) -> requests.Response:
         """ONE request: the answer, a mapped error, or :class:`Retryable`."""
-        self.api_requests += 1
+        with self._count_lock:  # a large read sends from two threads
+            self.api_requests += 1
         try:
             resp = super().request(method, url, data=data, headers=headers, timeout=timeout, **kwargs)
         except RefreshError:
