@@ -66,8 +66,8 @@ def answers_frame(report: ValidationReport, questionnaire: Questionnaire,
                 records += [(number, qid, v, True) for v in answer.others]
             else:
                 add((number, qid, answer, False))
-    index, questions, values, others = (list(c) for c in zip(*records)) if records \
-        else ([], [], [], [])
+    index, questions, values, others = (
+        (list(c) for c in zip(*records, strict=True)) if records else ([], [], [], []))
     frame = sites.iloc[index].reset_index(drop=True)
     frame["question"] = questions
     frame["type"] = [types[q] for q in questions]
