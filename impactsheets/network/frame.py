@@ -54,20 +54,25 @@ def answers_frame(report: ValidationReport, questionnaire: Questionnaire,
     their :func:`sites_frame`, when already made)."""
     types = {q.id: q.type for q in questionnaire.questions}
     sites = sites_frame(report, questionnaire) if sites is None else sites
-    # (site's position, question, value, free "other" answer), one record per value
-    records: list[tuple[int, str, Any, bool]] = []
-    add = records.append
+    index: list[int] = []  # which site each record belongs to
+    questions: list[str] = []
+    values: list[Any] = []
+    others: list[bool] = []
     for number, response in enumerate(report.current):
         for qid, answer in response.answers.items():  # in the sheet's column order
             if qid not in types:
                 continue
             if answer.__class__ is Selection:
-                records += [(number, qid, v, False) for v in answer.values]
-                records += [(number, qid, v, True) for v in answer.others]
+                chosen = [*answer.values, *answer.others]
+                index += [number] * len(chosen)
+                questions += [qid] * len(chosen)
+                values += chosen
+                others += [False] * len(answer.values) + [True] * len(answer.others)
             else:
-                add((number, qid, answer, False))
-    index, questions, values, others = (
-        (list(c) for c in zip(*records, strict=True)) if records else ([], [], [], []))
+                index.append(number)
+                questions.append(qid)
+                values.append(answer)
+                others.append(False)
     frame = sites.iloc[index].reset_index(drop=True)
     frame["question"] = questions
     frame["type"] = [types[q] for q in questions]

@@ -194,15 +194,19 @@ def network_stats(report: ValidationReport, questionnaire: Questionnaire,
     other_label = w.text("synthesis", "other_answer")
     frame, sites_frame = network_frames(report, questionnaire)
     sites = max(len(sites_frame), 1)
-    groups = dict(tuple(frame.groupby("question", sort=False)))
+    by_question = frame.groupby("question", sort=False)
+    answered = by_question.groups  # one question's rows at a time: no copy of the whole frame
     in_topics: set[str] = set()
 
+    def rows(qid: str | None) -> pd.DataFrame | None:
+        return by_question.get_group(qid) if qid in answered else None
+
     def choice(question: Question) -> ChoiceStats:
-        return _choice_stats(question, groups.get(question.id), sites, other_label)
+        return _choice_stats(question, rows(question.id), sites, other_label)
 
     parts = []
     for part in questionnaire.parts:
-        scale = (_scale_stats(questionnaire.question(part.intensity), groups.get(part.intensity))
+        scale = (_scale_stats(questionnaire.question(part.intensity), rows(part.intensity))
                  if part.intensity else None)
         in_topics.add(part.intensity or "")
         topics = []
@@ -213,7 +217,7 @@ def network_stats(report: ValidationReport, questionnaire: Questionnaire,
                                      tuple(choice(q) for q in asked if q.choices)))
         parts.append(PartStats(part.id, part.title, scale, tuple(topics)))
     others: list[ChoiceStats | ScaleStats] = [
-        choice(q) if q.choices else _scale_stats(q, groups.get(q.id))
+        choice(q) if q.choices else _scale_stats(q, rows(q.id))
         for q in questionnaire.questions
         if q.id not in in_topics and (q.choices or q.type == "scale")]
     shares = {(stats.id, share.value): share.share

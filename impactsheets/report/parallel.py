@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import logging
 import os
 import signal
@@ -155,8 +156,16 @@ def _run(one: Callable[..., Any], in_worker: Callable[[Any], Any], tasks: Sequen
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init,
                                initargs=(os.getpid(), questionnaire, template, network))
     finished = False
+    # The workers are forked by the first submit (map submits every chunk at once). Frozen,
+    # the run's objects are left alone by the workers' garbage collections, which would
+    # otherwise write into (and so copy) every page they inherited: a national run's data.
     try:
-        for result in pool.map(in_worker, tasks, chunksize=chunk):
+        gc.freeze()
+        try:
+            results = pool.map(in_worker, tasks, chunksize=chunk)
+        finally:
+            gc.unfreeze()
+        for result in results:
             done += 1
             yield result
         finished = True
