@@ -10,6 +10,7 @@ memory is its own; the emulator (a thread of the runner) logs the requests it an
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -128,6 +129,12 @@ def bench_syncs(sizes: tuple[int, ...], figures: list[Figure], work: Path, jobs:
             key = EMULATOR_KEY.format(n=n)
             emu.load_values(key, {SHEET_TITLE: [headers, *rows]}, title=f"network-{n}")
             del rows
+            # The emulator serves from this process, beside the runner's own data (the tables
+            # of the earlier groups) and the sheet it holds: frozen, they are not walked by
+            # a garbage collection in the middle of a request (a Google server shares no heap
+            # with its client's benchmark runner). Unfrozen when the group ends.
+            gc.collect()
+            gc.freeze()
             loaded = time.perf_counter() - started
             out = work / f"out-{n}"
             shutil.rmtree(out, ignore_errors=True)
@@ -148,6 +155,7 @@ def bench_syncs(sizes: tuple[int, ...], figures: list[Figure], work: Path, jobs:
             raw[str(n)]["pdf_sizes"] = [p.stat().st_size for p in (out / "reports").glob("*.pdf")]
             shutil.rmtree(out, ignore_errors=True)
             emu.reset()
+            gc.unfreeze()
     return raw
 
 
