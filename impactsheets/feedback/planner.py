@@ -139,14 +139,13 @@ def _tool_values(table: Table, grid: Grid, report: ValidationReport, links: dict
                           api_colour(hue)}} if (hue := colour(key, text)) else {})}]
                          for text in span]
                 fields = f"userEnteredValue,{COLOUR_FIELD}"
-            elif key == "problems":  # one problem a line: the cells wrap (one request for all)
-                yield {"repeatCell": {"range": {
-                    "sheetId": grid.info.sheet_id, "startRowIndex": rows[0] - 1,
-                    "endRowIndex": rows[-1], "startColumnIndex": column - 1,
-                    "endColumnIndex": column}, "cell": {"userEnteredFormat": WRAPPED},
-                    "fields": WRAP_FIELDS}}
-                cells, fields = [[text_cell(text)] for text in span], "userEnteredValue"
             else:
+                if key == "problems":  # one problem a line: the cells wrap (one request for all)
+                    yield {"repeatCell": {"range": {
+                        "sheetId": grid.info.sheet_id, "startRowIndex": rows[0] - 1,
+                        "endRowIndex": rows[-1], "startColumnIndex": column - 1,
+                        "endColumnIndex": column}, "cell": {"userEnteredFormat": WRAPPED},
+                        "fields": WRAP_FIELDS}}
                 cells, fields = [[text_cell(text)] for text in span], "userEnteredValue"
             yield from update_rows(grid.info.sheet_id, rows[0] - 1, column - 1, cells, 1, fields)
 

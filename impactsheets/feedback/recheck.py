@@ -97,7 +97,7 @@ def _sheet_ids(value: Any) -> set[int]:
 
 
 def answers_first(requests: Sequence[dict[str, Any]], sheet_id: int
-                       ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+                  ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(requests on the answers' worksheet ``sheet_id``, those touching only OTHER worksheets),
     each in order. Only the first are re-checked and timed as the race window; the others (our
     problems tab: a list, no mark on an answer row) are sent after them.
