@@ -263,9 +263,7 @@ def _render_and_deliver(config: SyncConfig, options: SyncOptions, todo: list[Rep
         for done, (key, partial, error) in enumerate(results, start=1):
             plan = by_key[key]
             if isinstance(error, OSError):
-                if error.errno in STOP_ERRNOS:  # disk full, read-only…: no report can be written
-                    raise from_os_error(error) from None
-                error = f"cannot write {describe_os_error(error)}"
+                error = _write_failure(error)
             if partial is not None:
                 batch.add(plan, partial)
             if error is not None:
@@ -281,6 +279,14 @@ def _render_and_deliver(config: SyncConfig, options: SyncOptions, todo: list[Rep
     if uploader is not None:
         summary.drive_requests = uploader.api_requests()
     return delivered
+
+
+def _write_failure(exc: OSError) -> str:
+    """A report's failure to be written, in one line; a disk full, read-only… (no report can
+    be written) stops the run instead."""
+    if exc.errno in STOP_ERRNOS:
+        raise from_os_error(exc) from None
+    return f"cannot write {describe_os_error(exc)}"
 
 
 def _failed(summary: RunSummary, plan: ReportPlan, error: str) -> None:
@@ -312,16 +318,13 @@ class _Batch:
         pending, self.pending = self.pending, []
         try:
             for index, (plan, partial) in enumerate(pending):
+                self.pending = pending[index + 1:]  # what a stop leaves to discard()
                 try:
                     link = self._deliver(plan, partial)
                 except OSError as exc:
-                    if exc.errno in STOP_ERRNOS:  # disk full, read-only…: no report can be saved
-                        self.pending = pending[index + 1:]
-                        raise from_os_error(exc) from None
-                    _failed(self.summary, plan, f"cannot write {describe_os_error(exc)}")
+                    _failed(self.summary, plan, _write_failure(exc))
                     continue
                 except OutputError:
-                    self.pending = pending[index + 1:]
                     raise  # the state file or the output folder: no other site can be saved
                 except ImpactsheetsError as exc:
                     _failed(self.summary, plan, str(exc))
