@@ -46,6 +46,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from impactsheets.errors import TemplateError
 from impactsheets.report import french
@@ -141,6 +142,7 @@ class _Styles:
         c = {k: colors.HexColor(v) for k, v in style.colors.items()}
         size = style.font_size
         self.colors, self.family, self.covered, self.size = c, family, _coverage(family), size
+        self._frags: dict[str, tuple[ParagraphStyle, Any]] = {}
         base = ParagraphStyle("body", fontName=family, fontSize=size, leading=size * 1.38,
                               textColor=c["text"], alignment=TA_LEFT, spaceAfter=size * 0.45)
         self.body = base
@@ -175,8 +177,20 @@ class _Styles:
              cls: type[Paragraph] = WrapOnceParagraph) -> Paragraph:
         # reportlab breaks lines at a narrow no-break space (not at a no-break space): a lone
         # "»" or ":" would start a line.
-        text = escape(self.text(text)).replace("\n", "<br/>").replace("\u202f", "\u00a0")
-        return cls(text, style)
+        text = self.text(text).replace("\u202f", "\u00a0")
+        plain = cleanBlockQuotedText(text)
+        if cls is WrapOnceParagraph or cls is QuoteParagraph:
+            if "\n" not in text and plain and not style.textTransform:  # one run, no markup
+                return cls(plain, style, frags=[self._frag(style).clone(text=plain)])
+        return cls(escape(text).replace("\n", "<br/>"), style)
+
+    def _frag(self, style: ParagraphStyle) -> Any:
+        """The text run reportlab's parser makes for ``style`` (parsed once per style), to be
+        cloned with a paragraph's text: the same run the parser would make for plain text."""
+        frag = self._frags.get(style.name)
+        if frag is None or frag[0] is not style:
+            frag = self._frags[style.name] = (style, Paragraph("x", style).frags[0])
+        return frag[1]
 
 
 def _header(model: ReportModel, style: Style, s: _Styles, width: float) -> Table:
