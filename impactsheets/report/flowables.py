@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
@@ -178,35 +177,54 @@ class Logo(Flowable):
             c.drawCentredString(r * 0.85, r * 0.72, self.monogram)
 
 
-def summary_chart(rows: Sequence[tuple[str, int | None, int, str]], missing: str,
-                  width: float, family: str, palette: dict[str, Any], size: float) -> Drawing:
+class SummaryChart(Flowable):
     """Page 1's summary: one row per part — its title, its intensity as a bar out of the
     scale's maximum (no bar when unanswered: the ``missing`` text instead), and its effects.
+    Drawn straight on the canvas (vector bars, the template's font).
 
     ``rows`` are ``(title, intensity or None, maximum, effects text)``.
+
+    >>> chart = SummaryChart([("Effets individuels", 4, 5, "1 effet"), ("Quartier", None, 5,
+    ...                       "aucun effet")], "non renseignée", 400, "Helvetica", {}, 10)
+    >>> chart.wrap(400, 800)
+    (400, 38.0)
     """
-    row_height, bar_height = size * 1.9, size * 0.8
-    label_width = max([pdfmetrics.stringWidth(t, family, size) for t, *_ in rows] + [0])
-    label_width += size
-    right_width = max([pdfmetrics.stringWidth(e, family, size) for *_, e in rows] + [0]) + size
-    bar_width = max(width - label_width - right_width - size * 3, size * 5)
-    drawing = Drawing(width, row_height * len(rows), initialFontName=family)  # not Helvetica
-    for i, (title, level, maximum, effects) in enumerate(rows):
-        y = row_height * (len(rows) - 1 - i) + (row_height - size) / 2
-        drawing.add(String(0, y, title, fontName=family, fontSize=size,
-                           fillColor=palette["text"]))
-        x = label_width
-        if level is None:
-            drawing.add(String(x, y, missing, fontName=family, fontSize=size,
-                               fillColor=palette["muted"]))
-        else:
-            drawing.add(Rect(x, y - size * 0.1, bar_width, bar_height, strokeColor=None,
-                             fillColor=palette["tag_background"]))
-            drawing.add(Rect(x, y - size * 0.1, bar_width * level / maximum, bar_height,
-                             strokeColor=None, fillColor=palette["accent"]))
-            drawing.add(String(x + bar_width + size * 0.5, y, f"{level}/{maximum}",
-                               fontName=f"{family}-bold", fontSize=size,
-                               fillColor=palette["primary"]))
-        drawing.add(String(width, y, effects, fontName=family, fontSize=size,
-                           fillColor=palette["text"], textAnchor="end"))
-    return drawing
+
+    def __init__(self, rows: Sequence[tuple[str, int | None, int, str]], missing: str,
+                 width: float, family: str, palette: dict[str, Any], size: float) -> None:
+        super().__init__()
+        self.rows, self.missing, self.family, self.palette, self.size = (
+            rows, missing, family, palette, size)
+        self.width, self.row_height = width, size * 1.9
+        self.height = self.row_height * len(rows)
+        self.label_width = max([pdfmetrics.stringWidth(t, family, size) for t, *_ in rows]
+                               + [0]) + size
+        right_width = max([pdfmetrics.stringWidth(e, family, size) for *_, e in rows] + [0]) + size
+        self.bar_width = max(width - self.label_width - right_width - size * 3, size * 5)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c, size, family, palette = self.canv, self.size, self.family, self.palette
+        x, bar_width, count = self.label_width, self.bar_width, len(self.rows)
+        for i, (title, level, maximum, effects) in enumerate(self.rows):  # in reading order
+            y = self.row_height * (count - 1 - i) + (self.row_height - size) / 2
+            c.setFont(family, size)
+            c.setFillColor(palette["text"])
+            c.drawString(0, y, title)
+            if level is None:
+                c.setFillColor(palette["muted"])
+                c.drawString(x, y, self.missing)
+            else:
+                c.setFillColor(palette["tag_background"])
+                c.rect(x, y - size * 0.1, bar_width, size * 0.8, stroke=0, fill=1)
+                c.setFillColor(palette["accent"])
+                c.rect(x, y - size * 0.1, bar_width * level / maximum, size * 0.8, stroke=0,
+                       fill=1)
+                c.setFont(f"{family}-bold", size)
+                c.setFillColor(palette["primary"])
+                c.drawString(x + bar_width + size * 0.5, y, f"{level}/{maximum}")
+                c.setFont(family, size)
+            c.setFillColor(palette["text"])
+            c.drawRightString(self.width, y, effects)

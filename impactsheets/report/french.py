@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 NNBSP = "\u202f"  # narrow no-break space, before : ; ? ! and inside « »
 NBSP = "\u00a0"
@@ -293,6 +294,7 @@ def inclusive(text: str) -> str:
                                                                if m.group(2) else ""), text)
 
 
+@lru_cache(maxsize=8192)  # a network's reports repeat the same sentences
 def typography(text: str) -> str:
     """French spacing: none before . , …, narrow no-break space before : ; ? ! and in « ».
 
@@ -327,6 +329,7 @@ def _high(m: re.Match[str], text: str) -> str:
     return NNBSP + m.group(1) if before else m.group(1)
 
 
+@lru_cache(maxsize=8192)
 def finish(text: str) -> str:
     """A sentence: trimmed, first letter capitalised, one final period (unless ? ! … ends it),
     a number opening it written in words.

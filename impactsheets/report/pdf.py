@@ -56,8 +56,8 @@ from impactsheets.report.flowables import (
     Logo,
     PartHeader,
     QuoteParagraph,
+    SummaryChart,
     WrapOnceParagraph,
-    summary_chart,
 )
 from impactsheets.report.grid_table import grid_table
 from impactsheets.report.template import Style, Template
@@ -178,10 +178,9 @@ class _Styles:
         # reportlab breaks lines at a narrow no-break space (not at a no-break space): a lone
         # "»" or ":" would start a line.
         text = self.text(text).replace("\u202f", "\u00a0")
-        plain = cleanBlockQuotedText(text)
-        if cls is WrapOnceParagraph or cls is QuoteParagraph:
-            if "\n" not in text and plain and not style.textTransform:  # one run, no markup
-                return cls(plain, style, frags=[self._frag(style).clone(text=plain)])
+        plain = "\n" not in text and cleanBlockQuotedText(text)  # one run: no markup to parse
+        if plain and cls in (WrapOnceParagraph, QuoteParagraph) and not style.textTransform:
+            return cls(plain, style, frags=[self._frag(style).clone(text=plain)])
         return cls(escape(text).replace("\n", "<br/>"), style)
 
     def _frag(self, style: ParagraphStyle) -> Any:
@@ -224,7 +223,7 @@ def _summary(model: ReportModel, s: _Styles, width: float) -> list[Flowable]:
         effects = labels["summary_effects_zero"] if n == 0 else french.by_count(
             n, labels["summary_effects_one"], labels["summary_effects_many"])
         rows.append((s.text(part.title), part.intensity, part.intensity_max, s.text(effects)))
-    chart = summary_chart(rows, s.text(labels["summary_no_intensity"]), width, s.family,
+    chart = SummaryChart(rows, s.text(labels["summary_no_intensity"]), width, s.family,
                           s.colors, s.size * 0.95)
     return [KeepTogether([s.para(labels["summary_title"], s.topic), chart]), Spacer(1, 2 * mm)]
 
