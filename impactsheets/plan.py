@@ -4,6 +4,7 @@ report is redone only when what it prints changed (answers, problems, template, 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from impactsheets.report.naming import site_slugs
 from impactsheets.report.template import Template
 from impactsheets.state import SiteState, fingerprint
 from impactsheets.validation import Response, ValidationReport
+from impactsheets.validation_model import ERROR
 
 
 def site_key(response: Response, questionnaire: Questionnaire) -> str:
@@ -50,6 +52,32 @@ def _answers_json(response: Response) -> dict[str, Any]:
             for qid, a in sorted(response.answers.items())}
 
 
+def printed_digest(versions: str, slug: str, response: Response, printed: Any = None) -> str:
+    """A SHA-256 of what a site's report prints: its answers, the errors it asks to correct
+    (each wrong answer and its message), its submission time, its file name, the network lines
+    (``printed``) and the versions of the questionnaire and template. Hashed from ``repr`` of
+    plain values (text, numbers, dates, tuples) in a fixed order: a run that reads the same
+    sheet gets the same digest.
+
+    >>> from impactsheets.validation_model import Problem
+    >>> site = Response(2, {"nom": "Arsenal", "projets": 3})
+    >>> printed_digest("v1", "arsenal", site) == printed_digest(
+    ...     "v1", "arsenal", Response(9, {"projets": 3, "nom": "Arsenal"}))  # row, order: same
+    True
+    >>> wrong = [Problem("not-a-number", "error", "attend un nombre", 2, 4, "age", value=v)
+    ...          for v in ("??", "beaucoup")]
+    >>> len({printed_digest("v1", "arsenal", Response(2, {}, [p])) for p in wrong})
+    2
+    """
+    corrections = tuple((p.question, p.value, p.message) for p in response.problems
+                        if p.severity == ERROR)
+    answers = sorted((qid, (a.values, a.others) if a.__class__ is Selection else a)
+                     for qid, a in response.answers.items())  # no dataclass repr: C speed
+    text = repr((versions, slug, response.errors, corrections, response.timestamp, answers,
+                 printed))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 @dataclass
 class ReportPlan:
     response: Response
@@ -73,10 +101,8 @@ def _plan(responses: list[Response], questionnaire: Questionnaire, versions: str
     unchanged: list[ReportPlan] = []
     for response, slug, key in zip(responses, slugs, site_keys(responses, questionnaire),
                                    strict=True):
-        printed = [(network.phrases["title"], network.lines(response))] \
-            if network else []
-        digest = fingerprint(versions, slug, response.errors, response.timestamp,
-                             _answers_json(response), *printed)
+        printed = (network.phrases["title"], network.lines(response)) if network else None
+        digest = printed_digest(versions, slug, response, printed)
         plan = ReportPlan(response, key, slug, digest, state.get(key))
         fresh = (plan.previous is not None and plan.previous.fingerprint == digest
                  and (out_dir / plan.pdf_name).exists())

@@ -90,6 +90,25 @@ def test_one_changed_answer_renders_one_report(tmp_path: Path) -> None:
     assert "Cinq nouveaux projets ou actions" in text
 
 
+def test_a_wrong_answer_replaced_by_another_renders_the_report_again(tmp_path: Path) -> None:
+    """The box of answers to correct prints each wrong answer: another wrong answer (the
+    same number of errors, the same valid answers) is a new report."""
+    config = make_config(tmp_path)
+    _, first = sync(config)
+    book = load_workbook(tmp_path / "reponses.xlsx")
+    sheet = book.worksheets[0]
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == "??")
+    cell.value = "beaucoup"
+    book.save(tmp_path / "reponses.xlsx")
+    _, summary = sync(config)
+    assert (summary["rendered"], summary["skipped"]) == (1, REPORTS - 1)
+    assert summary["errors"] == first["errors"]
+    pdf = PdfReader(tmp_path / "out/reports/l-usine-a-projets.pdf")
+    text = " ".join("".join(p.extract_text() for p in pdf.pages).split())
+    assert "imprévus beaucoup « Nombre de nouveaux projets" in text
+    assert "??" not in text
+
+
 def test_questionnaire_change_re_renders_and_full_forces(tmp_path: Path) -> None:
     config = make_config(tmp_path)
     sync(config)

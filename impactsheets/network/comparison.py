@@ -43,7 +43,8 @@ class Comparison:
     phrases: dict[str, str]  # title, median, shares, topic (network.yaml, comparison)
     # (part id, its intensity question, ((topic title, its choice questions), …)), in order
     layout: tuple[tuple[str, str | None, tuple[tuple[str, tuple[str, ...]], ...]], ...] = ()
-    #: Lines already worded (sites share answers: a national run words each once).
+    #: Lines already worded, by what they depend on (sites share answers: a national run
+    #: words each once).
     worded: dict[tuple[Any, ...], str] = field(default_factory=dict, compare=False, repr=False)
 
     def lines(self, response: Response) -> dict[str, list[str]]:
@@ -61,13 +62,14 @@ class Comparison:
                 lines.append(line)
             said = []
             for title, questions in topics:
-                shares = tuple(self.shares[(qid, value)] for qid in questions
-                               for value in _values(answers.get(qid))
-                               if (qid, value) in self.shares)
-                if shares:
-                    if (line := worded.get((title, shares))) is None:
-                        line = worded[(title, shares)] = _fill(
-                            self.phrases["topic"], topic=title, shares=", ".join(shares))
+                chosen = (title, *[_values(answers.get(qid)) for qid in questions])
+                if (line := worded.get(chosen)) is None:  # "" when it shares nothing
+                    shares = [self.shares[(qid, value)] for qid, values in
+                              zip(questions, chosen[1:], strict=True) for value in values
+                              if (qid, value) in self.shares]
+                    line = worded[chosen] = _fill(self.phrases["topic"], topic=title,
+                                                  shares=", ".join(shares)) if shares else ""
+                if line:
                     said.append(line)
             lines += [self.phrases["shares"], *said] if said else []
             if lines:
