@@ -332,8 +332,9 @@ def test_a_large_sheet_read_in_parts_gives_the_same_table_and_sheet(
     sync_once(google_example)
     assert cells(emulator_env, google_example) == single
     emulator_env.reset_requests()
-    # sizes; heads; values of rows 11-14, 15-18 (16 rows), 19-22 (none: the end); notes
-    assert sync_once(google_example).api_requests() == 2 + 3 + 1
+    # sizes; heads; values of rows 11-14, 15-18 (16 rows), 19-22 (none: the end) and 23-26
+    # (asked for with 19-22, two parts ahead); notes
+    assert sync_once(google_example).api_requests() == 2 + 4 + 1
     assert {r["method"] for r in emulator_env.requests()} == {"GET"}
 
 

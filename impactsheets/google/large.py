@@ -19,6 +19,8 @@ planner compares. The header rows and the marks come from the caller's grid read
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any
 
@@ -53,38 +55,49 @@ def api_value(value: Any) -> dict[str, Any]:
     return {"stringValue": str(value)}
 
 
-def read_large(http: Any, key: str, info: SheetInfo, first: int
+def read_large(http: Any, key: str, info: SheetInfo, first: int,
+               each: Callable[[list[list[Any]]], list[list[Any]]] | None = None
                ) -> tuple[list[list[Any]], list[list[dict[str, Any]]]]:
-    """(values, notes and colours) of rows ``first``… of a large worksheet. The requests
-    overlap (two threads): while this process decodes one answer, Google (or the emulator)
-    prepares the next; the notes of every row of the grid are asked for at once."""
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="sheets-read") as pool:
+    """(values, notes and colours) of rows ``first``… of a large worksheet, each part of
+    values passed through ``each``. The requests overlap (three threads): the notes of every
+    row are asked for at once, and two parts of values are on their way while this process
+    passes the one before through ``each``, so that Google (or the emulator) is never left
+    waiting for the next question while an answer is decoded."""
+    with ThreadPoolExecutor(max_workers=1 + AHEAD, thread_name_prefix="sheets-read") as pool:
         notes = pool.submit(read_notes, http, key, info, first, max(first, info.rows))
-        values = read_values(http, key, info, first, pool)
+        values = read_values(http, key, info, first, pool, each)
         return values, notes.result()
 
 
+#: Parts of values asked for ahead of the one being used.
+AHEAD = 2
+
+
 def read_values(http: Any, key: str, info: SheetInfo, first: int,
-                pool: Executor | None = None) -> list[list[Any]]:
+                pool: Executor | None = None,
+                each: Callable[[list[list[Any]]], list[list[Any]]] | None = None
+                ) -> list[list[Any]]:
     """Rows ``first``… of the worksheet as unformatted values (serial dates), in parts, up to
     the last row with a value (a part that comes back empty ends the read: the blank rows
-    below the answers are not asked for one by one). With a ``pool``, the next part is
-    asked for while this one is decoded."""
+    below the answers are not asked for one by one), each part passed through ``each``.
+    With a ``pool``, :data:`AHEAD` parts are asked for while one is used."""
     def part(a: int, b: int) -> list[list[Any]]:
         data = http.values_batch_get(key, [f"{a1_sheet(info.title)}!{a}:{b}"],
                                      params={**UNFORMATTED, "majorDimension": "ROWS"})
         return list((data.get("valueRanges") or [{}])[0].get("values") or [])
 
     spans = chunks(first, info.rows, VALUE_ROWS)
-    ahead: Future[list[list[Any]]] | None = None
+    asked: deque[Future[list[list[Any]]]] = deque()
     rows: list[list[Any]] = []
     for i, (a, b) in enumerate(spans):
-        found = ahead.result() if ahead is not None else part(a, b)
-        ahead = pool.submit(part, *spans[i + 1]) if pool and found and i + 1 < len(spans) else None
+        found = asked.popleft().result() if asked else part(a, b)
+        if pool and found:
+            for span in spans[i + 1 + len(asked):i + 1 + AHEAD]:
+                asked.append(pool.submit(part, *span))
         if not found:
             break
-        rows += [[] for _ in range(a - first - len(rows))] + found
-    return rows
+        rows += [[] for _ in range(a - first - len(rows))] + (each(found) if each else found)
+    return rows  # parts asked past the end come back empty (the pool waits for them)
 
 
 def read_notes(http: Any, key: str, info: SheetInfo, first: int, last: int

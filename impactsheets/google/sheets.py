@@ -47,9 +47,10 @@ from .grid import (
     Grid,
     SheetInfo,
     a1_sheet,
+    clean_rows,
     effective_cell,
     sheet_marks,
-    table_from_values,
+    table_from_cells,
 )
 from .transport import GoogleSession, google_session, gspread_client
 
@@ -167,11 +168,11 @@ def read_by_gid(session: GoogleSession, key: str, gid: int | None, title: str | 
                                           "ranges": ranges})
     grids = [Grid.from_api(sheet) for sheet in data.get("sheets") or []]
     grid = next(g for g in grids if g.info.sheet_id == chosen.sheet_id)
-    values = [[effective_cell(c) for c in row] for row in grid.rows]
+    values = clean_rows([[effective_cell(c) for c in row] for row in grid.rows])
     if large:
         http = sheets_http(session)
-        try:
-            rest, notes = read_large(http, key, chosen, len(grid.rows) + 1)
+        try:  # each part cleaned while the next one is on its way
+            rest, notes = read_large(http, key, chosen, len(grid.rows) + 1, clean_rows)
         except APIError as exc:
             raise refused(f"spreadsheet {key}", exc) from None
         first = len(grid.rows) + 1
@@ -179,7 +180,7 @@ def read_by_gid(session: GoogleSession, key: str, gid: int | None, title: str | 
         grid = large_grid(grid, rest, notes, first)
         grids = [grid if g.info.sheet_id == chosen.sheet_id else g for g in grids]
         del rest, notes
-    table = table_from_values(values, grid.info.title)
+    table = table_from_cells(values, grid.info.title)
     del values
     table.meta["locale"] = (data.get("properties") or {}).get("locale")  # text dates
     # Our columns and our problems tab, known by their marks; the other tabs' first rows,
