@@ -387,3 +387,39 @@ def test_a_5xx_batch_update_is_never_resent(emulator_env: Emulator, status: int)
     assert [r["status"] for r in emulator_env.requests() if ":batchUpdate" in r["path"]] == [status]
     assert session.retries == 0
     assert [w.title for w in gc.open_by_key(KEY).worksheets()] == ["S"]
+
+
+def test_a_notes_read_looks_only_at_cells_holding_notes_or_colours(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The emulator's sparse read of notes and colours (cells found in one pass) answers
+    exactly what its cell-by-cell read does, over several ranges of one sheet."""
+    from impactsheets.emulator import sheets
+    from impactsheets.emulator.batch import batch_update
+    from impactsheets.google.large import NOTE_FIELDS
+
+    with Emulator(judge=False) as emu:
+        rows = [["Site", "Score", "Statut"]] + [[f"Lieu {i}", i, ""] for i in range(1, 30)]
+        emu.load_values(KEY, {"Réponses": rows}, title="net")
+        sheet_id = emu.store.get_spreadsheet(KEY).sheets[0].sheet_id
+        marks = [{"updateCells": {
+            "range": {"sheetId": sheet_id, "startRowIndex": r, "endRowIndex": r + 1,
+                      "startColumnIndex": c, "endColumnIndex": c + 1},
+            "rows": [{"values": [{"note": f"n{r}", "userEnteredFormat": {
+                "backgroundColor": {"red": 1, "green": 0.8, "blue": 0.8},
+                "wrapStrategy": "WRAP"}}]}],
+            "fields": "note,userEnteredFormat(backgroundColor,wrapStrategy)"}}
+            for r, c in ((1, 0), (4, 1), (4, 2), (17, 2), (28, 1))]
+        marks.append({"repeatCell": {
+            "range": {"sheetId": sheet_id, "startRowIndex": 1, "endRowIndex": 30,
+                      "startColumnIndex": 2, "endColumnIndex": 3},
+            "cell": {"userEnteredFormat": {"wrapStrategy": "CLIP"}},
+            "fields": "userEnteredFormat.wrapStrategy"}})
+        batch_update(emu.store, KEY, {"requests": marks})
+        params = {"fields": [NOTE_FIELDS],
+                  "ranges": ["'Réponses'!A2:B11", "'Réponses'!12:21", "'Réponses'!B22:C31"]}
+        sparse = sheets.get_spreadsheet(emu.store, KEY, params)
+        monkeypatch.setattr(sheets, "holding", lambda sheet, wanted: None)
+        assert sparse == sheets.get_spreadsheet(emu.store, KEY, params)
+        notes = [c.get("note") for d in sparse["sheets"][0]["data"]
+                 for row in d.get("rowData", []) for c in row.get("values", [])]
+        assert [n for n in notes if n] == ["n1", "n4", "n17", "n28"]  # C5 is not in A2:B11

@@ -180,18 +180,51 @@ _SOURCES = {"userEnteredValue": ("userEnteredValue",), "effectiveValue": ("userE
             "effectiveFormat": ("userEnteredValue", "userEnteredFormat")}
 
 
-def grid_data(ss: Spreadsheet, box: Box, wanted: frozenset[str] | None = None) -> dict[str, Any]:
+def _sources(wanted: frozenset[str] | None) -> frozenset[str] | None:
+    """The stored members the wanted ones are made from (None: all): a cell holding none of
+    them is ``{}``."""
+    return None if wanted is None else frozenset().union(
+        *(_SOURCES.get(member, (member,)) for member in wanted))
+
+
+def holding(sheet: Sheet, wanted: frozenset[str] | None) -> dict[int, list[int]] | None:
+    """Row -> columns of the cells that hold what ``wanted`` is made from, in one pass over the
+    stored cells, when that is not the values (notes and colours: few cells hold them);
+    None when most cells do."""
+    sources = _sources(wanted)
+    if sources is None or "userEnteredValue" in sources:
+        return None
+    found: dict[int, list[int]] = {}
+    for (r, c), cell in sheet.cells.items():
+        if not sources.isdisjoint(cell):
+            found.setdefault(r, []).append(c)
+    return found
+
+
+def grid_data(ss: Spreadsheet, box: Box, wanted: frozenset[str] | None = None,
+              found: dict[int, list[int]] | None = None) -> dict[str, Any]:
+    """The ``GridData`` of ``box``; ``found``: its sheet's :func:`holding` (rows without
+    any are given as ``{}``, as the trimming of the answer leaves them)."""
     data: dict[str, Any] = {}
     if box.r0:
         data["startRow"] = box.r0
     if box.c0:
         data["startColumn"] = box.c0
-    # The stored members the wanted ones are made from: a cell holding none of them is {}.
-    sources = None if wanted is None else frozenset().union(
-        *(_SOURCES.get(member, (member,)) for member in wanted))
-    cells, rows = box.sheet.cells, []
+    sources = _sources(wanted)
+    cells = box.sheet.cells
+    rows: list[dict[str, Any]] = []
     for r in range(box.r0, box.r1):
-        values: list[dict[str, Any]] = []
+        if found is not None:  # only the cells found are looked at
+            columns = [c for c in found.get(r, ()) if box.c0 <= c < box.c1]
+            if not columns:
+                rows.append({})
+                continue
+            values: list[dict[str, Any]] = [{} for _ in range(max(columns) + 1 - box.c0)]
+            for c in columns:
+                values[c - box.c0] = cell_data(cells[(r, c)], ss, wanted)
+            rows.append({"values": values})
+            continue
+        values = []
         for c in range(box.c0, box.c1):
             cell = cells.get((r, c))
             if not cell or (sources is not None and sources.isdisjoint(cell)):
@@ -261,7 +294,9 @@ def get_spreadsheet(store: Store, key: str, params: Params) -> dict[str, Any]:
             if sheet.sheet_id in by_sheet:
                 js = sheet_json(sheet)
                 if want_data:
-                    js["data"] = [grid_data(ss, b, wanted) for b in by_sheet[sheet.sheet_id][1]]
+                    found = holding(sheet, wanted)  # once for all the ranges of the sheet
+                    js["data"] = [grid_data(ss, b, wanted, found)
+                                  for b in by_sheet[sheet.sheet_id][1]]
                 sheets_out.append(js)
     else:
         for sheet in ss.sheets:
