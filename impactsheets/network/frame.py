@@ -57,27 +57,30 @@ def answers_frame(report: ValidationReport, questionnaire: Questionnaire,
     index: list[int] = []  # which site each record belongs to
     questions: list[str] = []
     values: list[Any] = []
-    others: list[bool] = []
+    others: list[int] = []  # where the free "other" answers are
     for number, response in enumerate(report.current):
         for qid, answer in response.answers.items():  # in the sheet's column order
-            if qid not in types:
-                continue
-            if answer.__class__ is Selection:
-                chosen = [*answer.values, *answer.others]
-                index += [number] * len(chosen)
-                questions += [qid] * len(chosen)
-                values += chosen
-                others += [False] * len(answer.values) + [True] * len(answer.others)
-            else:
-                index.append(number)
-                questions.append(qid)
-                values.append(answer)
-                others.append(False)
+            if answer.__class__ is not Selection:
+                if qid in types:
+                    index.append(number)
+                    questions.append(qid)
+                    values.append(answer)
+            elif qid in types:
+                ticked, free = answer.values, answer.others
+                index += [number] * (len(ticked) + len(free))
+                questions += [qid] * (len(ticked) + len(free))
+                values += ticked
+                values += free
+                if free:  # the few free answers, by their place among the records
+                    others.extend(range(len(values) - len(free), len(values)))
     frame = sites.iloc[index].reset_index(drop=True)
     frame["question"] = questions
     frame["type"] = [types[q] for q in questions]
     frame["value"] = pd.Series(values, dtype="object")
-    frame["other"] = pd.Series(others, dtype="bool")
+    flags = [False] * len(values)
+    for i in others:
+        flags[i] = True
+    frame["other"] = pd.Series(flags, dtype="bool")
     return frame
 
 
