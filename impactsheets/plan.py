@@ -60,7 +60,7 @@ def printed_digest(versions: str, slug: str, response: Response, printed: Any = 
     (each wrong answer and its message), its submission time, its file name, the network lines
     (``printed``: text in tuples, lists and dicts) and the versions of the questionnaire and
     template. Serialised by :mod:`marshal` in its format 2 (no back-references, no interning
-    flags: equal values give equal bytes, and three times faster than ``repr`` or JSON on
+    flags: equal values give equal bytes; 2.4 and 3.4 times faster than JSON and ``repr`` on
     French text), dates as ISO text, in a fixed order.
 
     >>> from datetime import date
@@ -68,6 +68,10 @@ def printed_digest(versions: str, slug: str, response: Response, printed: Any = 
     >>> site = Response(2, {"nom": "Arsenal", "ouverture": date(2020, 3, 1)})
     >>> printed_digest("v1", "arsenal", site) == printed_digest(
     ...     "v1", "arsenal", Response(9, {"ouverture": date(2020, 3, 1), "nom": "Arsenal"}))
+    True
+    >>> import sys  # a string shared, interned or built: the same bytes
+    >>> same = [Response(2, {"nom": n, "ville": n}) for n in (sys.intern("Lyon"), "".join("Lyon"))]
+    >>> printed_digest("v1", "lyon", same[0]) == printed_digest("v1", "lyon", same[1])
     True
     >>> wrong = [Problem("not-a-number", "error", "attend un nombre", 2, 4, "age", value=v)
     ...          for v in ("??", "beaucoup")]
