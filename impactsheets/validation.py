@@ -32,7 +32,7 @@ from impactsheets.answers import (
 )
 from impactsheets.locales import detect_locale
 from impactsheets.questionnaire import Condition, Question, Questionnaire, normalize_label
-from impactsheets.sources import Row, Table
+from impactsheets.sources import Table
 from impactsheets.validation_model import (
     ERROR,
     INFO,
@@ -48,7 +48,6 @@ __all__ = ["ERROR", "INFO", "SEVERITY", "WARNING", "Problem", "Response", "Valid
            "message", "validate"]
 
 _VALUE_SHOWN = 80
-_EMPTY = ("", None)  # what an empty cell reads as
 
 
 def _shown(value: str) -> str:
@@ -81,7 +80,6 @@ class _Validator:
         self.read_plan = [(qid, index, self.q.question(qid), self.matchers.get(qid),
                            dict[object, tuple[str, Any]]())
                           for qid, index in self.columns.items()]
-        self.qids = [qid for qid, *_ in self.read_plan]
         self.conditional = [(qid, question, question.asked_when)
                             for qid, _, question, _, _ in self.read_plan if question.asked_when]
 
@@ -201,57 +199,35 @@ class _Validator:
             params["expected"] = messages.text(f"expected-{question.type}", lang, **params)
         return params
 
-    def read_columns(self, rows: list[Row]) -> tuple[list[tuple[Any, ...]], set[int]]:
-        """Per row, the ``(text, parsed)`` of each question's cell (in :attr:`read_plan`'s
-        order), and the positions of the rows with a cell rejected. Read column by column:
-        each distinct value of a column is parsed once (a form's answers repeat: choices,
-        scales); the key keeps True, 1 and 1.0 apart."""
-        every = [row.cells for row in rows]
-        columns: list[list[tuple[str, Any]]] = []
-        rejected: set[int] = set()
-        for _, index, question, matcher, seen in self.read_plan:
-            found = [cells[index] if index < len(cells) else None for cells in every]
-            keys: list[Any] = [None if c is None else c if c.__class__ is str
-                               else (c.__class__, c) for c in found]
-            seen.setdefault(None, _EMPTY)
-            distinct = set(keys)
-            for key in distinct.difference(seen):
-                cell = key if key.__class__ is str else key[1]
-                text = cell_text(cell)
-                seen[key] = (text, text and parse_cell(cell, question, matcher,
-                                                       self.answer_locale))
-            column = list(map(seen.__getitem__, keys))
-            if any(seen[key][1].__class__ is Rejection for key in distinct):
-                rejected.update(i for i, known in enumerate(column)
-                                if known[1].__class__ is Rejection)
-            columns.append(column)
-        return (list(zip(*columns, strict=True)) if columns else [()] * len(rows)), rejected
-
-    def row(self, number: int, cells: list[Any], knowns: tuple[Any, ...],
-            rejected: bool = False) -> Response | None:
-        """One row's response (None for a blank row), from its cells read by
-        :meth:`read_columns` (``rejected``: some were)."""
+    def row(self, number: int, cells: list[Any]) -> Response | None:
+        answers: dict[str, Answer] = {}
         problems: list[Problem] = []
-        qids = self.qids
-        if not rejected:  # most rows: two passes at C speed
-            empty = [qid for qid, known in zip(qids, knowns, strict=True) if not known[0]]
-            answers: dict[str, Answer] = {
-                qid: known[1] for qid, known in zip(qids, knowns, strict=True) if known[0]}
-        else:
-            answers, empty = {}, []
-            read = zip(self.read_plan, knowns, strict=True)
-            for (qid, index, question, _, _), (text, parsed) in read:
-                if not text:
-                    empty.append(qid)
-                elif isinstance(parsed, Rejection):
-                    params = self.rejection_params(question, dict(parsed.params))
-                    shown = params.pop("value", None) or text
-                    problems.append(self._problem(parsed.code, number, index, question, text,
-                                                  shown=shown, **params))
-                    if isinstance(parsed.partial, Selection) and parsed.partial:
-                        answers[qid] = parsed.partial
-                else:
-                    answers[qid] = parsed
+        empty: list[str] = []
+        width = len(cells)
+        for qid, index, question, matcher, seen in self.read_plan:
+            cell = cells[index] if index < width else None
+            if cell is None:
+                empty.append(qid)
+                continue
+            key = cell if cell.__class__ is str else (cell.__class__, cell)
+            known = seen.get(key)
+            if known is None:
+                text = cell_text(cell)
+                known = seen[key] = (text, text and parse_cell(cell, question, matcher,
+                                                               self.answer_locale))
+            text, parsed = known
+            if not text:
+                empty.append(qid)
+                continue
+            if isinstance(parsed, Rejection):
+                params = self.rejection_params(question, dict(parsed.params))
+                shown = params.pop("value", None) or text
+                problems.append(self._problem(parsed.code, number, index, question, text,
+                                              shown=shown, **params))
+                if isinstance(parsed.partial, Selection) and parsed.partial:
+                    answers[qid] = parsed.partial
+            else:
+                answers[qid] = parsed
         if len(empty) == len(self.columns) and not self._has_other_content(cells):
             self.problems.append(self._problem("blank-row", number))
             return None
@@ -341,9 +317,7 @@ def validate(table: Table, questionnaire: Questionnaire, locale: str | None = No
     by default the questionnaire's ``locale``, else the sheet's own, else what its dates prove.
     """
     validator = _Validator(table, questionnaire, locale)
-    knowns, rejected = validator.read_columns(table.rows)
-    responses = [r for i, (row, known) in enumerate(zip(table.rows, knowns, strict=True))
-                 if (r := validator.row(row.number, row.cells, known, i in rejected))]
+    responses = [r for row in table.rows if (r := validator.row(row.number, row.cells))]
     validator.mark_duplicates(responses)
     validator.mark_undecodable(responses)
     missing = [p.header or "" for p in validator.problems
