@@ -22,8 +22,10 @@ b'%PDF-1.4'
 
 from __future__ import annotations
 
+import gc
 import io
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -201,3 +203,37 @@ class FloorRenderer:
                 Canvas.save(self)
 
         return FooterCanvas
+
+
+#: Reports a side per turn in the paired rendering measurement.
+PAIRED_CHUNK = 20
+
+
+def paired_cpu(responses: list[Any], contents: list[Any], questionnaire: Any, template: Any,
+                repeats: int) -> dict[str, Any]:
+    """CPU seconds of the pipeline (``render_site``) and of the floor for the same reports,
+    timed in alternate chunks of :data:`PAIRED_CHUNK`: the machine's speed drifts (a fifth over
+    an afternoon here, and from one second to the next on a shared machine), and whole runs
+    of 400 reports each were seen to disagree by 15 % on the same code; chunks this short put
+    any drift on both sides alike."""
+    from impactsheets.report import render_site
+
+    renderer = FloorRenderer(template)
+    pipeline_s = floor_s = 0.0
+    chunks = []
+    for _ in range(repeats):
+        for start in range(0, len(responses), PAIRED_CHUNK):
+            gc.collect()
+            started = time.process_time()
+            for response in responses[start:start + PAIRED_CHUNK]:
+                render_site(response, questionnaire, template)
+            pipeline = time.process_time() - started
+            gc.collect()
+            started = time.process_time()
+            for content in contents[start:start + PAIRED_CHUNK]:
+                renderer.render(content)
+            floor = time.process_time() - started
+            pipeline_s, floor_s = pipeline_s + pipeline, floor_s + floor
+            chunks.append(floor / pipeline if pipeline else 0.0)
+    return {"pipeline_s": pipeline_s, "floor_s": floor_s, "reports": len(responses) * repeats,
+            "chunk_ratios": chunks}

@@ -32,7 +32,7 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.floor import FloorRenderer, floor_content  # noqa: E402
+from benchmarks.floor import PAIRED_CHUNK, FloorRenderer, floor_content, paired_cpu  # noqa: E402
 from benchmarks.generate import generate_table  # noqa: E402
 from benchmarks.measure import (  # noqa: E402
     FAIL,
@@ -183,7 +183,7 @@ def bench_rendering(plan: Plan, figures: list[Figure], questionnaire: Any, jobs:
                 with CpuWatch() as watch:
                     outputs[name] = func()
                 runs[name].append(watch)
-        paired = _paired_cpu(sample, contents, questionnaire, template, plan.repeats)
+        paired = paired_cpu(sample, contents, questionnaire, template, plan.repeats)
     finally:
         gc.unfreeze()
     n = len(tasks)
@@ -243,40 +243,6 @@ def bench_rendering(plan: Plan, figures: list[Figure], questionnaire: Any, jobs:
                check(identical and deterministic), note=f"{failures} failed renders"),
     ]
     return {"sample_sizes": sizes, "other_cores_max": other}
-
-
-#: Reports a side per turn in the paired rendering measurement.
-PAIRED_CHUNK = 20
-
-
-def _paired_cpu(responses: list[Any], contents: list[Any], questionnaire: Any, template: Any,
-                repeats: int) -> dict[str, Any]:
-    """CPU seconds of the pipeline (``render_site``) and of the floor for the same reports,
-    timed in alternate chunks of :data:`PAIRED_CHUNK`: the machine's speed drifts (a fifth over
-    an afternoon here, and from one second to the next on a shared machine), and whole runs
-    of 400 reports each were seen to disagree by 15 % on the same code; chunks this short put
-    any drift on both sides alike."""
-    from impactsheets.report import render_site
-
-    renderer = FloorRenderer(template)
-    pipeline_s = floor_s = 0.0
-    chunks = []
-    for _ in range(repeats):
-        for start in range(0, len(responses), PAIRED_CHUNK):
-            gc.collect()
-            started = time.process_time()
-            for response in responses[start:start + PAIRED_CHUNK]:
-                render_site(response, questionnaire, template)
-            pipeline = time.process_time() - started
-            gc.collect()
-            started = time.process_time()
-            for content in contents[start:start + PAIRED_CHUNK]:
-                renderer.render(content)
-            floor = time.process_time() - started
-            pipeline_s, floor_s = pipeline_s + pipeline, floor_s + floor
-            chunks.append(floor / pipeline if pipeline else 0.0)
-    return {"pipeline_s": pipeline_s, "floor_s": floor_s, "reports": len(responses) * repeats,
-            "chunk_ratios": chunks}
 
 
 def size_figures(figures: list[Figure], sizes: list[int], origin: str) -> None:
