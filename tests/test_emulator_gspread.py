@@ -423,3 +423,24 @@ def test_a_notes_read_looks_only_at_cells_holding_notes_or_colours(
         notes = [c.get("note") for d in sparse["sheets"][0]["data"]
                  for row in d.get("rowData", []) for c in row.get("values", [])]
         assert [n for n in notes if n] == ["n1", "n4", "n17", "n28"]  # C5 is not in A2:B11
+
+
+def test_a_request_cut_short_by_a_killed_client_is_neither_judged_nor_applied() -> None:
+    """A sync killed while it sends a body leaves the emulator a request shorter than its
+    Content-Length: Google never sees it, so the emulator neither judges nor applies it (the
+    killed-sync tests once recorded such a half-sent Drive upload as a malformed request)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    with Emulator() as emu:
+        emu.load_values(KEY, {"Réponses": [["Site"], ["Lyon"]]}, title="net")
+        where = urlsplit(emu.base_url)
+        head = (f"POST /v4/spreadsheets/{KEY}:batchUpdate HTTP/1.1\r\nHost: x\r\n"
+                "Content-Type: application/json\r\nContent-Length: 500\r\n\r\n").encode()
+        with socket.create_connection((where.hostname, where.port)) as client:
+            client.sendall(head + b'{"requests": [{"updateCells": ')
+            client.shutdown(socket.SHUT_WR)
+            assert client.recv(100) == b""  # no answer: the connection is closed
+        assert emu.requests() == []
+        # and it still answers the next client (here without a token: 401, as Google does)
+        assert requests.get(f"{emu.base_url}/v4/spreadsheets/{KEY}", timeout=5).status_code == 401

@@ -26,6 +26,11 @@ JSON_TYPE = "application/json; charset=UTF-8"
 CAPTIVE_PORTAL_PAGE = (b"<!doctype html><html><head><title>Connexion au Wi-Fi</title></head>"
                        b"<body><form action=/login>Acceptez les conditions</form></body></html>")
 
+
+class _Gone(Exception):
+    """The client closed the connection before sending the whole body."""
+
+
 FAULT_BODIES: dict[int, tuple[str, str]] = {
     429: (
         "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute "
@@ -220,7 +225,10 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
             return None
-        return self.rfile.read(length) if length else b""
+        body = self.rfile.read(length) if length else b""
+        if len(body) < length:  # the client went away mid-request (a killed sync): Google
+            raise _Gone         # never sees such a request, so neither is it judged nor applied
+        return body
 
     def _send(self, answer: Answer) -> None:
         compact = "prettyPrint=false" in urlsplit(self.path).query
@@ -239,7 +247,11 @@ class _Handler(BaseHTTPRequestHandler):
         store = self.server.store
         split = urlsplit(self.path)
         path, query = split.path, split.query
-        body = self._read_body()
+        try:
+            body = self._read_body()
+        except _Gone:
+            self.close_connection = True
+            return
         if path.startswith("/_emulator/"):
             if body is None:
                 self.close_connection = True
