@@ -104,6 +104,7 @@ def run_demo(out_dir: Path) -> DemoResult:
     from impactsheets.network.synthesis import write_synthesis
     from impactsheets.network.wording import load_wording
     from impactsheets.report import render_reports
+    from impactsheets.report.naming import REPORTS
     from impactsheets.report.template import load_template
 
     template = load_template("default")
@@ -115,7 +116,7 @@ def run_demo(out_dir: Path) -> DemoResult:
     result.files.append(write_synthesis(report, questionnaire, out_dir, template, stats))
     entries = index_entries(
         report, questionnaire,
-        {r.row: (f"reports/{r.path.name}", "") for r in result.reports if r.path},
+        {r.row: (f"{REPORTS}/{r.path.name}", "") for r in result.reports if r.path},
         {r.row: r.error for r in result.reports if r.error})
     result.files += write_index(out_dir, entries, run_info(
         questionnaire.title, started, time.monotonic() - clock, entries,

@@ -17,7 +17,7 @@ from impactsheets.network.comparison import Comparison, comparison_from
 from impactsheets.network.stats import network_stats
 from impactsheets.network.wording import load_wording
 from impactsheets.questionnaire import Questionnaire
-from impactsheets.report.naming import site_slugs
+from impactsheets.report.naming import REPORTS, report_file, site_slugs
 from impactsheets.report.template import Template
 from impactsheets.state import SiteState, fingerprint
 from impactsheets.validation import Response, ValidationReport
@@ -94,10 +94,6 @@ def _plain(answer: Any) -> Any:
     return answer.isoformat() if isinstance(answer, date) else answer
 
 
-#: The reports' folder, in the output folder.
-REPORTS = "reports"
-
-
 @dataclass
 class ReportPlan:
     response: Response
@@ -108,7 +104,7 @@ class ReportPlan:
 
     @property
     def pdf_name(self) -> str:
-        return f"{REPORTS}/{self.slug}.pdf"
+        return report_file(self.slug)
 
 
 def _plan(responses: list[Response], questionnaire: Questionnaire, versions: str,

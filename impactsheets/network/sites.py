@@ -23,7 +23,7 @@ from impactsheets.errors import ImpactsheetsError
 from impactsheets.network.identity import site_fields
 from impactsheets.questionnaire import Questionnaire
 from impactsheets.report import french
-from impactsheets.report.naming import slugify, unique_slugs
+from impactsheets.report.naming import report_file, slugify, unique_slugs
 from impactsheets.validation import ValidationReport
 
 
@@ -86,7 +86,7 @@ def list_sites(report: ValidationReport, questionnaire: Questionnaire,
     lines = []
     for response in report.responses:
         slug = slug_of.get(response.row)
-        pdf = f"reports/{slug}.pdf" if slug else ""
+        pdf = report_file(slug) if slug else ""
         exists = (out_dir / pdf).is_file() if out_dir is not None and pdf else None
         lines.append(SiteLine(response.row, response.site,
                               str(response.answers.get(fields.town or "", "") or ""),

@@ -18,7 +18,7 @@ from impactsheets.errors import STOP_ERRNOS, describe_os_error, from_os_error
 from impactsheets.files import atomic_write, remove_partials
 from impactsheets.questionnaire import Questionnaire
 from impactsheets.report.compose import ReportModel, compose
-from impactsheets.report.naming import site_slugs, slugify
+from impactsheets.report.naming import REPORTS, site_slugs, slugify
 from impactsheets.report.template import Template, load_template
 
 if TYPE_CHECKING:  # validation imports report.french: no import cycle at run time
@@ -85,7 +85,7 @@ def render_reports(report: ValidationReport, questionnaire: Questionnaire, out_d
                  if wanted is None or r.site.casefold().strip() in wanted]
     slugs = site_slugs(report.current, questionnaire)
     slug_of = {id(r): slug for r, slug in zip(report.current, slugs, strict=True)}
-    folder = Path(out_dir) / "reports"
+    folder = Path(out_dir) / REPORTS
     folder.mkdir(parents=True, exist_ok=True)
     remove_partials(folder)
     results = []

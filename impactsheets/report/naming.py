@@ -17,7 +17,19 @@ if TYPE_CHECKING:
     from impactsheets.questionnaire import Questionnaire
     from impactsheets.validation import Response
 
-__all__ = ["MAX_LENGTH", "site_slugs", "slugify", "unique_slugs"]
+__all__ = ["MAX_LENGTH", "REPORTS", "report_file", "site_slugs", "slugify", "unique_slugs"]
+
+#: The reports' folder, in the output folder.
+REPORTS = "reports"
+
+
+def report_file(slug: str) -> str:
+    """A site report's file, relative to the output folder.
+
+    >>> report_file("numeripole-le")
+    'reports/numeripole-le.pdf'
+    """
+    return f"{REPORTS}/{slug}.pdf"
 
 
 def site_slugs(responses: Sequence[Response], questionnaire: Questionnaire) -> list[str]:
