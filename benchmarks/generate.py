@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
+import zipfile
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -362,8 +364,14 @@ def generate_table(n_sites: int, seed: int = 0, error_rate: float = 0.1,
 
 
 def generate_workbook(path: str | Path, n_sites: int, seed: int = 0, error_rate: float = 0.1,
-                      questionnaire: Questionnaire | None = None) -> Path:
-    """Write the network as a Google-Forms-shaped .xlsx (openpyxl write-only mode)."""
+                      questionnaire: Questionnaire | None = None, shared_strings: bool = True
+                      ) -> Path:
+    """Write the network as a Google-Forms-shaped .xlsx (openpyxl write-only mode).
+
+    Text goes to the shared-strings part, as in the workbook Google Sheets downloads (and
+    Excel or LibreOffice save); openpyxl writes it inline in the cells, which makes a sheet
+    part several times larger for a reader to parse: ``shared_strings=False`` keeps that.
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -381,7 +389,44 @@ def generate_workbook(path: str | Path, n_sites: int, seed: int = 0, error_rate:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
+    if shared_strings:
+        _share_strings(path)
     return path
+
+
+_INLINE = re.compile(r' t="inlineStr"><is><t(?: xml:space="preserve")?>(.*?)</t></is></c>', re.S)
+_SST = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_SST_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def _share_strings(path: Path) -> None:
+    """Move the inline strings openpyxl wrote into ``xl/sharedStrings.xml`` (text unchanged:
+    it is already escaped XML, copied as is)."""
+    strings: dict[str, int] = {}
+    uses = 0
+
+    def shared(match: re.Match[str]) -> str:
+        nonlocal uses
+        uses += 1
+        return f' t="s"><v>{strings.setdefault(match.group(1), len(strings))}</v></c>'
+
+    with zipfile.ZipFile(path) as source:
+        parts = {item.filename: source.read(item.filename) for item in source.infolist()}
+    for name in [n for n in parts if n.startswith("xl/worksheets/sheet")]:
+        parts[name] = _INLINE.sub(shared, parts[name].decode()).encode()
+    items = "".join(f'<si><t xml:space="preserve">{text}</t></si>' for text in strings)
+    parts["xl/sharedStrings.xml"] = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        f'count="{uses}" uniqueCount="{len(strings)}">{items}</sst>').encode()
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_SST}"/></Types>'
+        .encode())
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", f'<Relationship Id="rIdSharedStrings" Type="{_SST_REL}" '
+        f'Target="sharedStrings.xml"/></Relationships>'.encode())
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
 
 
 def load_into_emulator(emulator: Any, path: str | Path, key: str) -> str:

@@ -12,15 +12,16 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from impactsheets.errors import SheetAccessError, SourceError
 from impactsheets.files import atomic_write, remove_partials
-from impactsheets.questionnaire import Questionnaire, load_questionnaire
 from impactsheets.resources import data_path
-from impactsheets.sources import Table, is_google_sheet, read_table
-from impactsheets.sources.header import response_table
-from impactsheets.validation import ValidationReport, validate
+from impactsheets.sources import Table, is_google_sheet, read_table_soon
+
+if TYPE_CHECKING:
+    from impactsheets.questionnaire import Questionnaire
+    from impactsheets.validation import ValidationReport
 
 EXAMPLE_WORKBOOK = "reponses-effets-sociaux.xlsx"
 
@@ -31,12 +32,19 @@ def validate_source(source: str | Path, questionnaire: Questionnaire | str | Pat
     """Read ``source`` and validate it against the questionnaire (default: the bundled one).
 
     The header is ``header_row`` or found among the first rows; a sheet that is not the
-    questionnaire's response sheet raises (see :mod:`impactsheets.sources.header`).
+    questionnaire's response sheet raises (see :mod:`impactsheets.sources.header`). A local
+    workbook is parsed while the questionnaire and the validation load (hence their imports
+    here); a questionnaire that cannot load is still the error reported first.
     """
+    read = read_table_soon(source, worksheet)
+    from impactsheets.questionnaire import Questionnaire, load_questionnaire
+    from impactsheets.sources.header import response_table
+    from impactsheets.validation import validate
+
     if not isinstance(questionnaire, Questionnaire):
         questionnaire = load_questionnaire(questionnaire)
     error = SheetAccessError if is_google_sheet(str(source)) else SourceError
-    table = response_table(read_table(source, worksheet), questionnaire, header_row, error)
+    table = response_table(read(), questionnaire, header_row, error)
     return table, validate(table, questionnaire)
 
 
@@ -49,6 +57,7 @@ def render_source(source: str | Path, out_dir: Path, *, sites: list[str] | tuple
                   template: str = "default", questionnaire: str | Path | None = None,
                   worksheet: str | None = None) -> list[Any]:
     """Validate ``source`` and render a report per current site into ``out_dir/reports``."""
+    from impactsheets.questionnaire import load_questionnaire
     from impactsheets.report import load_template, render_reports, template_for
 
     loaded = load_questionnaire(questionnaire)
@@ -86,6 +95,7 @@ class DemoResult:
 def run_demo(out_dir: Path) -> DemoResult:
     """Run the whole local pipeline on the bundled example workbook into ``out_dir``."""
     from impactsheets.feedback.workbook import annotate_workbook
+    from impactsheets.questionnaire import load_questionnaire
 
     started, clock = datetime.now().astimezone(), time.monotonic()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -129,6 +139,7 @@ def synthesis_source(source: str | Path, out_dir: Path, *, template: str | Path 
                      worksheet: str | None = None) -> Path:
     """Validate ``source`` and write its network synthesis into ``out_dir``."""
     from impactsheets.network.synthesis import write_synthesis
+    from impactsheets.questionnaire import load_questionnaire
     from impactsheets.report.template import load_template
 
     loaded_template = load_template(template)  # a broken template stops before any reading

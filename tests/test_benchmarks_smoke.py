@@ -28,6 +28,19 @@ def test_generated_workbook_reads_back_and_validates(tmp_path: Path, questionnai
     assert long_comments
 
 
+def test_generated_workbook_keeps_its_text_in_shared_strings(tmp_path: Path) -> None:
+    import zipfile
+
+    shared = generate_workbook(tmp_path / "shared.xlsx", 30, seed=2)
+    inline = generate_workbook(tmp_path / "inline.xlsx", 30, seed=2, shared_strings=False)
+    with zipfile.ZipFile(shared) as book:
+        assert b't="inlineStr"' not in book.read("xl/worksheets/sheet1.xml")
+        assert b"<si>" in book.read("xl/sharedStrings.xml")
+    with zipfile.ZipFile(inline) as book:
+        assert "xl/sharedStrings.xml" not in book.namelist()
+    assert read_table(shared).rows == read_table(inline).rows  # the same cells either way
+
+
 def test_generator_is_deterministic_per_seed() -> None:
     assert generate_table(50, seed=7).rows == generate_table(50, seed=7).rows
     assert generate_table(50, seed=7).rows != generate_table(50, seed=8).rows

@@ -71,6 +71,22 @@ def test_broken_questionnaire_exits_3(tmp_path: Path) -> None:
                              "non-empty list\n")
 
 
+def test_broken_questionnaire_is_reported_before_a_broken_workbook(tmp_path: Path) -> None:
+    # the workbook is read in the background while the questionnaire loads: which error is
+    # reported must not depend on which finishes first
+    bad, broken = tmp_path / "q.yaml", tmp_path / "broken.xlsx"
+    bad.write_text("id: x\nquestions: []\n", encoding="utf-8")
+    broken.write_bytes(b"not a zip")
+    result = run("validate", str(broken), "--questionnaire", str(bad))
+    assert result.exit_code == 3
+    assert result.stderr == (f"impactsheets: error: {bad}, line 2: 'questions' must be a "
+                             "non-empty list\n")
+    result = run("validate", str(broken))
+    assert result.exit_code == 3
+    assert result.stderr == (f"impactsheets: error: {broken}: cannot read the workbook (not a "
+                             "valid .xlsx workbook)\n")
+
+
 def test_usage_error_exits_2() -> None:
     result = run("validate")
     assert result.exit_code == 2

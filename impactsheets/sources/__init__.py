@@ -11,13 +11,17 @@ number it has in the sheet, so problems can be written back to the right cell.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from impactsheets.errors import SourceError
 from impactsheets.sources.table import Cell, Row, Table, column_letter
 
-__all__ = ["COLUMN_KEYS", "Cell", "Row", "Table", "column_letter", "header_row_of",
-           "is_google_sheet", "read_table"]
+__all__ = ["COLUMN_KEYS", "HEADER_SCAN", "Cell", "Row", "Table", "column_letter",
+           "header_row_of", "is_google_sheet", "read_table", "read_table_soon"]
+
+#: How many rows from the top may hold the header when ``header_row`` is not set.
+HEADER_SCAN = 10
 
 #: Keys of the columns impactsheets adds to a response sheet. ``Table.meta["ours"]`` maps the
 #: ones a backend found, by the mark we set on them (never by title), to 0-based columns.
@@ -66,3 +70,25 @@ def read_table(spec: str | Path, worksheet: str | None = None) -> Table:
     from impactsheets.sources.csv import read_csv
 
     return read_csv(path)
+
+
+def read_table_soon(spec: str | Path, worksheet: str | None = None) -> Callable[[], Table]:
+    """Start reading ``spec``; calling the result gives its table, or raises its error.
+
+    A local workbook is read in a thread: python-calamine parses it without holding the
+    interpreter lock, so the caller's own work (loading the questionnaire, importing the
+    validation) runs beside it on a second core. Any other source is read when called.
+
+    >>> read_table_soon("missing.xlsx")()
+    Traceback (most recent call last):
+    ...
+    impactsheets.errors.SourceError: missing.xlsx: file not found
+    """
+    if is_google_sheet(str(spec)) or Path(spec).suffix.lower() not in {".xlsx", ".xlsm"}:
+        return lambda: read_table(spec, worksheet)
+    from concurrent.futures import ThreadPoolExecutor
+
+    reader = ThreadPoolExecutor(1, thread_name_prefix="read-table")
+    pending = reader.submit(read_table, spec, worksheet)
+    reader.shutdown(wait=False)  # its one thread ends with this task
+    return pending.result

@@ -25,10 +25,7 @@ from collections.abc import Callable, Iterable
 
 from impactsheets.errors import ImpactsheetsError, SourceError
 from impactsheets.questionnaire import Questionnaire, normalize_label
-from impactsheets.sources import Cell, Row, Table, header_row_of
-
-#: How many rows from the top may hold the header when ``header_row`` is not set.
-HEADER_SCAN = 10
+from impactsheets.sources import HEADER_SCAN, Cell, Row, Table, header_row_of
 
 
 def _header_text(cells: Iterable[Cell]) -> list[str]:

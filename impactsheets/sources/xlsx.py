@@ -23,8 +23,7 @@ from typing import TYPE_CHECKING
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
 from impactsheets.errors import SourceError
-from impactsheets.sources import COLUMN_KEYS, Cell, Row, Table
-from impactsheets.sources.header import HEADER_SCAN
+from impactsheets.sources import COLUMN_KEYS, HEADER_SCAN, Cell, Row, Table
 
 if TYPE_CHECKING:
     from openpyxl.workbook.defined_name import DefinedName
