@@ -21,6 +21,8 @@ from impactsheets.sources import Table, is_google_sheet, read_table
 from impactsheets.validation import ValidationReport
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from impactsheets.google.grid import Grid, SheetInfo
     from impactsheets.google.transport import GoogleSession
     from impactsheets.state import StateStore
@@ -127,7 +129,7 @@ class GoogleSheet:
         self._key = ""
         self._table: Table | None = None
         self._sheets: list[SheetInfo] | None = None
-        self._read_grids: tuple[Grid, Grid | None] | None = None
+        self._read_grids: Callable[[], list[Grid]] | None = None
         self._problems_title: str | None = None
         #: Seconds from the re-check read to the end of the write (the race window), and its
         #: parts: re-check read, comparison, send.
@@ -140,9 +142,8 @@ class GoogleSheet:
     def read(self) -> Table:
         from impactsheets.google.sheets import read_worksheet
 
-        self._key, self._table, self._sheets, grids = read_worksheet(
+        self._key, self._table, self._sheets, self._read_grids = read_worksheet(
             self._session, self.source, self.worksheet)
-        self._read_grids = self._grids(grids)
         self.name = self._table.name
         return self._table
 
@@ -164,7 +165,8 @@ class GoogleSheet:
         from impactsheets.feedback.planner import plan_write_back
 
         assert self._table is not None, "read() first"
-        grids, self._read_grids = self._read_grids or self._fetch(), None
+        read, self._read_grids = self._read_grids, None
+        grids = self._grids(read()) if read else self._fetch()
         snapshot = self._snapshot(*grids, store)
         requests = plan_write_back(snapshot, report, links)
         if not requests:  # the sheet already shows everything: no write

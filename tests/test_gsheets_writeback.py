@@ -19,7 +19,7 @@ from impactsheets.feedback import COLOURS, NOTE_MARK, problem_rows, problems_tit
 from impactsheets.feedback.planner import split_note
 from impactsheets.google import sheets as google_sheets
 from impactsheets.google.grid import api_colour
-from impactsheets.google.sheets import batches
+from impactsheets.google.sheets import batches, read_google_sheet
 from impactsheets.google.transport import RetryPolicy, authorized_session
 from impactsheets.questionnaire import load_questionnaire
 from impactsheets.sheet import GoogleSheet
@@ -336,6 +336,32 @@ def test_a_large_sheet_read_in_parts_gives_the_same_table_and_sheet(
     # (asked for with 19-22, two parts ahead); notes
     assert sync_once(google_example).api_requests() == 2 + 4 + 1
     assert {r["method"] for r in emulator_env.requests()} == {"GET"}
+    # reading the answers alone (`impactsheets validate URL`) never asks for the notes
+    synced = GoogleSheet(url(google_example), session=authorized_session(retry=FAST)).read()
+    session = authorized_session(retry=FAST)
+    assert read_google_sheet(url(google_example), session=session).rows == synced.rows
+    assert session.api_requests == 2 + 4
+
+
+def test_a_large_sheet_whose_notes_cannot_be_read_stops_before_writing(
+        google_example: str, emulator_env: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    from impactsheets.errors import SheetAccessError
+    from impactsheets.google import large
+
+    monkeypatch.setattr(large, "GRID_CELLS", 10)
+    monkeypatch.setattr(large, "VALUE_ROWS", 4)
+    before = cells(emulator_env, google_example)
+    # the sizes and the heads are read; the notes, asked for after the values, are refused
+    emulator_env.inject("slow", times=2, method="GET", path_regex=f"{google_example}$",
+                        delay_s=0)
+    emulator_env.inject(403, times=1, method="GET", path_regex=f"{google_example}$")
+    sheet = GoogleSheet(url(google_example), session=authorized_session(retry=FAST))
+    table = sheet.read()  # the answers are all there: the validation can go on
+    assert len(table.rows) > 10
+    with pytest.raises(SheetAccessError, match=f"^spreadsheet {google_example} is not shared with"):
+        sheet.write_back(validate(table, QUESTIONNAIRE), {})
+    assert cells(emulator_env, google_example) == before  # nothing written
+    assert "POST" not in {r["method"] for r in emulator_env.requests()}
 
 
 def feedback_example():

@@ -7,7 +7,9 @@ is read instead as
 * its values: ``values.batchGet`` (unformatted, serial dates), :data:`VALUE_ROWS` rows a
   request (about 1.5 KB a row), down to the last answer;
 * its notes and colours: ONE ``spreadsheets.get`` of the same rows asking for ``note`` and
-  the background only, so that rows without any come back empty (a few bytes each);
+  the background only, so that rows without any come back empty (a few bytes each), asked
+  for once the values are in and awaited only by the write-back (the validation, the
+  network's figures and the reports' plan run while Google answers it);
 
 and the :class:`~impactsheets.google.grid.Grid` the write-back plans against keeps, beyond the
 header rows, only notes, colours and the values of our own columns (by their marks): what the
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from typing import Any
 
 from .grid import Grid, SheetInfo, a1_sheet, grid_rows
@@ -56,17 +58,25 @@ def api_value(value: Any) -> dict[str, Any]:
 
 
 def read_large(http: Any, key: str, info: SheetInfo, first: int,
-               each: Callable[[list[list[Any]]], list[list[Any]]] | None = None
-               ) -> tuple[list[list[Any]], list[list[dict[str, Any]]]]:
+               each: Callable[[list[list[Any]]], list[list[Any]]] | None = None,
+               notes: bool = True
+               ) -> tuple[list[list[Any]], Callable[[], list[list[dict[str, Any]]]] | None]:
     """(values, notes and colours) of rows ``first``… of a large worksheet, each part of
-    values passed through ``each``. The requests overlap (three threads): the notes of every
-    row are asked for at once, and two parts of values are on their way while this process
+    values passed through ``each``. Two parts of values are on their way while this process
     passes the one before through ``each``, so that Google (or the emulator) is never left
-    waiting for the next question while an answer is decoded."""
-    with ThreadPoolExecutor(max_workers=1 + AHEAD, thread_name_prefix="sheets-read") as pool:
-        notes = pool.submit(read_notes, http, key, info, first, max(first, info.rows))
+    waiting for the next question while an answer is decoded. The notes, which only the
+    write-back needs, are asked for once the values are in and come as a function to call
+    then: the caller validates and plans while Google answers (None when not ``notes``)."""
+    pool = ThreadPoolExecutor(max_workers=AHEAD, thread_name_prefix="sheets-read")
+    try:
         values = read_values(http, key, info, first, pool, each)
-        return values, notes.result()
+        later = (pool.submit(read_notes, http, key, info, first, max(first, info.rows))
+                 if notes else None)
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
+    pool.shutdown(wait=False)  # its threads end with their requests
+    return values, later.result if later else None
 
 
 #: Parts of values asked for ahead of the one being used.
@@ -97,7 +107,8 @@ def read_values(http: Any, key: str, info: SheetInfo, first: int,
         if not found:
             break
         rows += [[] for _ in range(a - first - len(rows))] + (each(found) if each else found)
-    return rows  # parts asked past the end come back empty (the pool waits for them)
+    wait(asked)  # parts asked for past the end: empty, or cut short by an error
+    return rows
 
 
 def read_notes(http: Any, key: str, info: SheetInfo, first: int, last: int
@@ -113,19 +124,23 @@ def read_notes(http: Any, key: str, info: SheetInfo, first: int, last: int
     return rows
 
 
-def large_grid(head: Grid, values: list[list[Any]], notes: list[list[dict[str, Any]]],
+def our_values(head: Grid, values: list[list[Any]]) -> list[dict[int, Any]]:
+    """Each row's values in our columns (0-based column -> value), all the grid keeps of them."""
+    ours = [c - 1 for c in head.marks.values()]
+    return [{c: line[c] for c in ours if c < len(line) and line[c] not in ("", None)}
+            for line in values]
+
+
+def large_grid(head: Grid, values: list[dict[int, Any]], notes: list[list[dict[str, Any]]],
                first: int) -> Grid:
     """The answers grid to plan against: the header rows of ``head`` (full cells), then from
-    row ``first`` the notes and colours, and the values of our columns only."""
-    ours = [c - 1 for c in head.marks.values()]
+    row ``first`` the notes and colours, and the values of our columns (:func:`our_values`)."""
     rows = [list(r) for r in head.rows[:first - 1]]
     rows += [[] for _ in range(first - 1 - len(rows))]
     for i in range(max(len(values), len(notes))):
         cells = list(notes[i]) if i < len(notes) else []
-        line = values[i] if i < len(values) else []
-        for c in ours:
-            if c < len(line) and line[c] not in ("", None):
-                cells += [{}] * (c + 1 - len(cells))
-                cells[c] = {**cells[c], "effectiveValue": api_value(line[c])}
+        for c, value in (values[i] if i < len(values) else {}).items():
+            cells += [{}] * (c + 1 - len(cells))
+            cells[c] = {**cells[c], "effectiveValue": api_value(value)}
         rows.append(cells)
     return Grid(head.info, rows, dict(head.marks), dict(head.sheet_marks))

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -130,17 +130,19 @@ META_FIELDS = (f"properties(locale),sheets(properties({PROPERTIES}),developerMet
                "metadataKey,metadataValue))")
 
 
-def read_by_gid(session: GoogleSession, key: str, gid: int | None, title: str | None = None
-                ) -> tuple[Table, list[SheetInfo], list[Grid]]:
+def read_by_gid(session: GoogleSession, key: str, gid: int | None, title: str | None = None,
+                grids_wanted: bool = True
+                ) -> tuple[Table, list[SheetInfo], Callable[[], list[Grid]]]:
     """The worksheet titled ``title``, else the one with id ``gid``, else the first: its table,
-    every worksheet's properties, and the grids read (answers, problems tabs, other tabs'
-    first rows) with values, notes, colours and marks.
+    every worksheet's properties, and a function giving the grids read (answers, problems
+    tabs, other tabs' first rows) with values, notes, colours and marks.
 
     Requests: ONE small ``spreadsheets.get`` of the worksheets' properties and marks (a read
     must know a worksheet's size before asking for its cells), then ONE ``spreadsheets.get``
     of the grids; an answers worksheet past :data:`~impactsheets.google.large.GRID_CELLS`
-    cells is read in parts instead (:mod:`impactsheets.google.large`)."""
-    from .large import GRID_CELLS, large_grid, read_large
+    cells is read in parts instead (:mod:`impactsheets.google.large`), its notes asked for
+    last and awaited when the grids are asked for (not at all unless ``grids_wanted``)."""
+    from .large import GRID_CELLS, large_grid, our_values, read_large
 
     meta = get_spreadsheet(session, key, {"fields": META_FIELDS})
     sheets = meta.get("sheets") or []
@@ -169,17 +171,16 @@ def read_by_gid(session: GoogleSession, key: str, gid: int | None, title: str | 
     grids = [Grid.from_api(sheet) for sheet in data.get("sheets") or []]
     grid = next(g for g in grids if g.info.sheet_id == chosen.sheet_id)
     values = clean_rows([[effective_cell(c) for c in row] for row in grid.rows])
+    first, notes, kept = len(grid.rows) + 1, None, []
     if large:
         http = sheets_http(session)
         try:  # each part cleaned while the next one is on its way
-            rest, notes = read_large(http, key, chosen, len(grid.rows) + 1, clean_rows)
+            rest, notes = read_large(http, key, chosen, first, clean_rows, grids_wanted)
         except APIError as exc:
             raise refused(f"spreadsheet {key}", exc) from None
-        first = len(grid.rows) + 1
         values += rest
-        grid = large_grid(grid, rest, notes, first)
-        grids = [grid if g.info.sheet_id == chosen.sheet_id else g for g in grids]
-        del rest, notes
+        kept = our_values(grid, rest)
+        del rest
     table = table_from_cells(values, grid.info.title)
     del values
     table.meta["locale"] = (data.get("properties") or {}).get("locale")  # text dates
@@ -190,14 +191,25 @@ def read_by_gid(session: GoogleSession, key: str, gid: int | None, title: str | 
     table.meta["tabs"] = {
         g.info.title: [[effective_cell(c) for c in row] for row in g.rows[:HEADER_SCAN]]
         for g in grids if g is not grid and PROBLEMS_MARK not in g.sheet_marks}
-    return table, infos, grids
+
+    def grids_read() -> list[Grid]:
+        if notes is None:
+            return grids
+        try:
+            answers = large_grid(grid, kept, notes(), first)
+        except APIError as exc:
+            raise refused(f"spreadsheet {key}", exc) from None
+        return [answers if g is grid else g for g in grids]
+
+    return table, infos, grids_read
 
 
-def read_worksheet(session: GoogleSession, spec: str, worksheet: str | None
-                   ) -> tuple[str, Table, list[SheetInfo], list[Grid]]:
-    """(key, table, every worksheet's properties, the grids read)."""
+def read_worksheet(session: GoogleSession, spec: str, worksheet: str | None,
+                   grids_wanted: bool = True
+                   ) -> tuple[str, Table, list[SheetInfo], Callable[[], list[Grid]]]:
+    """(key, table, every worksheet's properties, a function giving the grids read)."""
     key, gid = parse_sheet_spec(spec)
-    table, infos, grids = read_by_gid(session, key, gid, worksheet or None)
+    table, infos, grids = read_by_gid(session, key, gid, worksheet or None, grids_wanted)
     return key, _named(table, key), infos, grids
 
 
@@ -212,7 +224,7 @@ def read_google_sheet(spec: str, worksheet: str | None = None, *,
                       session: GoogleSession | None = None) -> Table:
     """Read the answers of a Google Sheet (see the module docstring for the requests made)."""
     parse_sheet_spec(spec)  # a malformed spec fails before any credentials are looked for
-    return read_worksheet(session or google_session(), spec, worksheet)[1]
+    return read_worksheet(session or google_session(), spec, worksheet, grids_wanted=False)[1]
 
 
 def read_grids(session: GoogleSession, key: str, titles: list[str] | None) -> dict[str, Any]:
