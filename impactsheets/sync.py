@@ -44,10 +44,10 @@ from impactsheets.errors import (
 )
 from impactsheets.files import finish_partial
 from impactsheets.network.comparison import Comparison
-from impactsheets.network.stats import network_stats
+from impactsheets.network.kept import kept_network_stats
 from impactsheets.network.wording import load_wording
 from impactsheets.pipeline import write_json
-from impactsheets.plan import ReportPlan, plan_reports
+from impactsheets.plan import ReportPlan, answers_digest, plan_reports
 from impactsheets.questionnaire import Questionnaire, load_questionnaire
 from impactsheets.report import template_for
 from impactsheets.report.parallel import render_files
@@ -150,9 +150,11 @@ def _run(config: SyncConfig, options: SyncOptions, started: float) -> RunSummary
     else:
         store = StateStore(Path(":memory:"))
     try:
-        stats = network_stats(report, questionnaire, load_wording(template))
+        digests = [answers_digest(r) for r in report.current]
+        stats = kept_network_stats(report, questionnaire, load_wording(template), versions,
+                                   digests, out, keep=not options.dry_run)
         todo, unchanged, network = plan_reports(report, questionnaire, template, versions,
-                                                store.all(), out, options.full, stats)
+                                                store.all(), out, options.full, stats, digests)
         summary.skipped = len(unchanged)
         log.info("%d responses, %d reports to render, %d unchanged", len(report.current),
                  len(todo), len(unchanged))

@@ -274,3 +274,36 @@ def test_sync_re_renders_only_reports_whose_printed_figures_changed(tmp_path: Pa
     assert second["rendered"] == weekly + 1
     assert second["skipped"] == 13 - second["rendered"]
     assert synthesis.read_bytes() != first[1]  # the network's figures changed
+
+
+def test_network_figures_are_kept_and_computed_again_when_what_they_come_from_changes(
+        tmp_path: Path) -> None:
+    import json
+
+    from impactsheets.network.kept import FILE_NAME, kept_network_stats
+    from impactsheets.network.wording import load_wording
+    from impactsheets.plan import answers_digest
+
+    wording = load_wording()
+    report = network(valid_answers(), valid_answers(site_nom="Arsenal", site_code_postal="25000",
+                                                    site_commune="Besançon"))
+
+    def figures(versions: str = "v1", keep: bool = True):
+        digests = [answers_digest(r) for r in report.current]
+        return kept_network_stats(report, QUESTIONNAIRE, wording, versions, digests, tmp_path,
+                                  keep=keep)
+
+    assert figures() == network_stats(report, QUESTIONNAIRE, wording)
+    path = tmp_path / FILE_NAME
+    kept = json.loads(path.read_text(encoding="utf-8"))
+    kept["stats"]["sites"] = 999  # shows whether the kept figures are the ones used
+    path.write_text(json.dumps(kept), encoding="utf-8")
+    assert figures().sites == 999  # the same answers: read back, not computed
+    assert figures(versions="v2", keep=False).sites == 2  # another template: computed again
+    assert figures().sites == 999  # ... and, not kept, the file is left as it was
+    report.current[1].answers["site_commune"] = "Dole"  # another answer: computed again
+    assert figures().sites == 2
+    assert json.loads(path.read_text(encoding="utf-8"))["stats"]["sites"] == 2
+    path.write_text("{", encoding="utf-8")  # a damaged file: computed again, replaced
+    assert figures() == network_stats(report, QUESTIONNAIRE, wording)
+    assert json.loads(path.read_text(encoding="utf-8"))["stats"]["sites"] == 2

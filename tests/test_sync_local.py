@@ -68,10 +68,13 @@ def test_first_run_renders_every_current_site_then_nothing(tmp_path: Path) -> No
     assert len(list((out / "reports").glob("*.pdf"))) == REPORTS
     assert json.loads((out / "summary.json").read_text())["rendered"] == REPORTS
     before = snapshot(out)
+    kept = out / ".network-stats.json"  # the network's figures, for the next run
+    kept_before = kept.stat().st_mtime_ns
     result, second = sync(config)
     assert result.exit_code == 0
     assert (second["rendered"], second["skipped"]) == (0, REPORTS)
     assert snapshot(out) == before  # two runs in a row give the same files
+    assert kept.stat().st_mtime_ns == kept_before  # read back, not computed and written again
 
 
 def test_one_changed_answer_renders_one_report(tmp_path: Path) -> None:

@@ -369,7 +369,7 @@ def test_a_bug_without_an_output_folder_saves_its_traceback_in_the_current_folde
     def bug(*args: Any, **kwargs: Any) -> None:
         raise KeyError("missing")
 
-    monkeypatch.setattr("impactsheets.pipeline.read_table", bug)
+    monkeypatch.setattr("impactsheets.pipeline.read_table_soon", bug)
     result = CliRunner().invoke(main, ["validate", str(EXAMPLE)])
     logs = list(tmp_path.glob("impactsheets-error-*.log"))
     check_failure("internal-error-no-output", EXIT_INTERNAL, result.stderr, result.exit_code,
