@@ -39,8 +39,7 @@ from gspread.http_client import HTTPClient
 from gspread.utils import extract_id_from_url
 
 from impactsheets.errors import ConfigError, SheetAccessError
-from impactsheets.sources import HEADER_SCAN
-from impactsheets.sources.table import Table, column_letter
+from impactsheets.sources.table import HEADER_SCAN, Table, column_letter
 
 from .grid import (
     PROBLEMS_MARK,

@@ -15,13 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from impactsheets.errors import SourceError
-from impactsheets.sources.table import Cell, Row, Table, column_letter
+from impactsheets.sources.table import HEADER_SCAN, Cell, Row, Table, column_letter
 
 __all__ = ["COLUMN_KEYS", "HEADER_SCAN", "Cell", "Row", "Table", "column_letter",
            "header_row_of", "is_google_sheet", "read_table", "read_table_soon"]
-
-#: How many rows from the top may hold the header when ``header_row`` is not set.
-HEADER_SCAN = 10
 
 #: Keys of the columns impactsheets adds to a response sheet. ``Table.meta["ours"]`` maps the
 #: ones a backend found, by the mark we set on them (never by title), to 0-based columns.

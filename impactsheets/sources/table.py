@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+#: How many rows from the top may hold the header when ``header_row`` is not set.
+HEADER_SCAN = 10
+
 #: A cell as a backend delivers it: text, a number, a date/time, or None when empty.
 Cell = str | int | float | datetime | date | None
 
