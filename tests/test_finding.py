@@ -72,6 +72,14 @@ def test_sites_lists_each_response_with_status_and_report_file(tmp_path: Path) -
     assert any("reports/l-usine-a-projets.pdf (not written yet)" in line for line in human)
 
 
+def test_sites_names_the_files_render_writes(tmp_path: Path) -> None:
+    assert run("render", str(EXAMPLE), "--out", str(tmp_path)).exit_code == 0  # every report
+    lines = json.loads(run("sites", str(EXAMPLE), "--out", str(tmp_path), "--json").stdout)
+    listed = {line["report"] for line in lines if line["report"]}
+    written = {f"reports/{p.name}" for p in (tmp_path / "reports").glob("*.pdf")}
+    assert listed == written and len(written) == 13
+
+
 def test_demo_and_sync_end_with_what_to_open(tmp_path: Path) -> None:
     demo = run("demo", "--out", str(tmp_path / "demo"))
     assert demo.exit_code == 0, demo.output

@@ -23,7 +23,7 @@ from impactsheets.errors import ImpactsheetsError
 from impactsheets.network.identity import site_fields
 from impactsheets.questionnaire import Questionnaire
 from impactsheets.report import french
-from impactsheets.report.naming import report_file, slugify, unique_slugs
+from impactsheets.report.naming import report_file, site_slugs, slugify
 from impactsheets.validation import ValidationReport
 
 
@@ -80,9 +80,8 @@ def list_sites(report: ValidationReport, questionnaire: Questionnaire,
     """Every response in sheet order, with the report file its site gets."""
     fields = site_fields(questionnaire)
     current = report.current
-    slugs = unique_slugs((r.site, str(r.answers.get(fields.postal_code or "", "") or ""))
-                         for r in current)
-    slug_of = {r.row: s for r, s in zip(current, slugs, strict=True)}
+    slug_of = {r.row: s for r, s in zip(current, site_slugs(current, questionnaire),
+                                         strict=True)}
     lines = []
     for response in report.responses:
         slug = slug_of.get(response.row)
