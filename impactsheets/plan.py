@@ -118,7 +118,7 @@ class ReportPlan:
 
 def _plan(responses: list[Response], questionnaire: Questionnaire, versions: str,
           state: dict[str, SiteState], out_dir: Path, full: bool,
-          network: Comparison | None = None, digests: list[bytes] | None = None
+          network: Comparison | None, digests: list[bytes]
           ) -> tuple[list[ReportPlan], list[ReportPlan]]:
     """Split current responses into (to render, unchanged). A report comparing its site with
     the network changes when the figures it prints change."""
@@ -129,7 +129,6 @@ def _plan(responses: list[Response], questionnaire: Questionnaire, versions: str
         present = set()
     todo: list[ReportPlan] = []
     unchanged: list[ReportPlan] = []
-    digests = digests or [answers_digest(r) for r in responses]
     for response, slug, key, answers in zip(responses, slugs, site_keys(responses, questionnaire),
                                             digests, strict=True):
         printed = (network.phrases["title"], network.lines(response)) if network else None

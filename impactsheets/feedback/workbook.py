@@ -38,7 +38,7 @@ from impactsheets.feedback import (
     status_severity,
 )
 from impactsheets.files import atomic_file
-from impactsheets.sources import Table, header_row_of
+from impactsheets.sources import WORKBOOKS, Table, header_row_of
 from impactsheets.sources.xlsx import PROBLEMS_MARK, mark_name, marked_columns
 from impactsheets.validation import ValidationReport
 
@@ -137,7 +137,7 @@ def annotate_workbook(source: Path, report: ValidationReport, out: Path, table: 
     columns carry a worksheet-scoped defined name (:func:`mark_name`): Excel keeps it on the
     column when columns move, and later runs find our columns by it, never by their title.
     """
-    if source.suffix.lower() in {".xlsx", ".xlsm"}:
+    if source.suffix.lower() in WORKBOOKS:
         try:
             book = load_workbook(source)
         except Exception as exc:  # openpyxl raises many kinds on a corrupt file

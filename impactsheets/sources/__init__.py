@@ -17,8 +17,11 @@ from pathlib import Path
 from impactsheets.errors import SourceError
 from impactsheets.sources.table import HEADER_SCAN, Cell, Row, Table, column_letter
 
-__all__ = ["COLUMN_KEYS", "HEADER_SCAN", "Cell", "Row", "Table", "column_letter",
+__all__ = ["COLUMN_KEYS", "HEADER_SCAN", "WORKBOOKS", "Cell", "Row", "Table", "column_letter",
            "header_row_of", "is_google_sheet", "read_table", "read_table_soon"]
+
+#: File types read as workbooks (the others as delimited text).
+WORKBOOKS = frozenset({".xlsx", ".xlsm"})
 
 #: Keys of the columns impactsheets adds to a response sheet. ``Table.meta["ours"]`` maps the
 #: ones a backend found, by the mark we set on them (never by title), to 0-based columns.
@@ -52,7 +55,7 @@ def read_table(spec: str | Path, worksheet: str | None = None) -> Table:
         return read_google_sheet(text, worksheet)
     path = Path(text)
     suffix = path.suffix.lower()
-    if suffix not in {".xlsx", ".xlsm", ".csv", ".tsv", ".txt"}:
+    if suffix not in WORKBOOKS | {".csv", ".tsv", ".txt"}:
         raise SourceError(
             f"{path}: unsupported file type {suffix or '(none)'!r}; expected .xlsx or .csv"
         )
@@ -60,7 +63,7 @@ def read_table(spec: str | Path, worksheet: str | None = None) -> Table:
         raise SourceError(f"{path}: file not found")
     if not path.is_file():
         raise SourceError(f"{path}: not a file")
-    if suffix in {".xlsx", ".xlsm"}:
+    if suffix in WORKBOOKS:
         from impactsheets.sources.xlsx import read_xlsx
 
         return read_xlsx(path, worksheet)
@@ -81,7 +84,7 @@ def read_table_soon(spec: str | Path, worksheet: str | None = None) -> Callable[
     ...
     impactsheets.errors.SourceError: missing.xlsx: file not found
     """
-    if is_google_sheet(str(spec)) or Path(spec).suffix.lower() not in {".xlsx", ".xlsm"}:
+    if is_google_sheet(str(spec)) or Path(spec).suffix.lower() not in WORKBOOKS:
         return lambda: read_table(spec, worksheet)
     from concurrent.futures import ThreadPoolExecutor
 
