@@ -240,6 +240,8 @@ _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
 @example(name="0«", publics=[], others=[], n=0, comment="", level=1, equality="plus")  # not «»
 @example(name="A000000000అ", publics=[], others=[], n=0, comment="", level=1,
          equality="plus")  # a title on two lines: the text breaks after "et"
+@example(name="0", publics=[], others=["00»{"], n=0, comment="", level=1,
+         equality="plus")  # their » inside our « »: it becomes ”
 def test_random_valid_answers_always_render(name, publics, others, n, comment,
                                             level, equality):
     response = site(site_nom=name, lien_social_publics=Selection(tuple(publics)),

@@ -182,12 +182,17 @@ def of_name(name: str, noun: str = "lieu") -> str:
 
 def quoted(text: str) -> str:
     """Someone's own words between French quotation marks, as typed (spaces tidied, a closing
-    period or comma dropped).
+    period or comma dropped); guillemets they typed become the inner quotation marks “ ”, so
+    the reader still sees where their words end.
 
     >>> quoted(" amélioration des conditions  de travail. ")
     '« amélioration des conditions de travail »'
+    >>> quoted("le « Repair café » du jeudi"), quoted("00»{")
+    ('« le “Repair café” du jeudi »', '« 00”{ »')
     """
-    return f"«{NNBSP}{' '.join(printable(text).split()).rstrip(' .,;:')}{NNBSP}»"
+    words = " ".join(printable(text).split()).rstrip(" .,;:")
+    words = _GUILLEMETS[1].sub("”", _GUILLEMETS[0].sub("“", words))
+    return f"«{NNBSP}{words}{NNBSP}»"
 
 
 def merge_shared_start(items: Sequence[str], min_words: int = 2) -> list[str]:
