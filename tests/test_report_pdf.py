@@ -242,6 +242,8 @@ _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
          equality="plus")  # a title on two lines: the text breaks after "et"
 @example(name="0", publics=[], others=["00»{"], n=0, comment="", level=1,
          equality="plus")  # their » inside our « »: it becomes ”
+@example(name="B'\x1bA", publics=[], others=[], n=0, comment="", level=1,
+         equality="plus")  # the control character goes before the apostrophe is set
 def test_random_valid_answers_always_render(name, publics, others, n, comment,
                                             level, equality):
     response = site(site_nom=name, lien_social_publics=Selection(tuple(publics)),

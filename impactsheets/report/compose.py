@@ -125,8 +125,9 @@ def compose(response: Response, questionnaire: Questionnaire, template: Template
 
     def said(qid: str | None) -> str:
         return " ".join(str(answers.get(qid or "") or "").split())
-    context = {"site": french.display_name(site),
-               "de_site": french.of_name(site, labels["place"]),
+    shown = french.printable(site)  # control characters out before apostrophes are set
+    context = {"site": french.display_name(shown),
+               "de_site": french.of_name(shown, labels["place"]),
                "date": french_date(when) if when else "",
                "errors": french.count_noun(response.errors, "réponse", "réponses"),
                "site_commune": said(fields.town), "site_code_postal": said(fields.postal_code),
@@ -150,7 +151,7 @@ def compose(response: Response, questionnaire: Questionnaire, template: Template
     if response.errors:
         provisional = french.typography(label("provisional") or "")
     return ReportModel(
-        title=french.typography(title or site), site=site,
+        title=french.typography(title or shown), site=site,
         identity=tuple(french.typography(i.strip()) for i in identity if i and i.strip()),
         parts=tuple(parts), keywords=keywords(answers.get(fields.keywords or "")),
         provisional=provisional, labels=labels,
