@@ -134,6 +134,9 @@ class FloorRenderer:
         self.quote = ParagraphStyle("quote", body, fontName=f"{f}-italic", textColor=c["muted"],
                                     leftIndent=size * 1.4, spaceBefore=size * 0.1,
                                     spaceAfter=size * 0.55)
+        self.quote_open = ParagraphStyle("quote_open", self.quote, spaceAfter=0)
+        self.quote_inner = ParagraphStyle("quote_inner", self.quote, spaceBefore=0, spaceAfter=0)
+        self.quote_close = ParagraphStyle("quote_close", self.quote, spaceBefore=0)
         self.keywords = ParagraphStyle("keywords", body, leading=size * 2.0,
                                        textColor=c["primary"])
         self.provisional = ParagraphStyle("provisional", body, fontName=f"{f}-bold",
@@ -142,6 +145,15 @@ class FloorRenderer:
     @staticmethod
     def _p(text: str, style: ParagraphStyle) -> Paragraph:
         return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+    def _quote(self, text: str) -> list[Paragraph]:
+        """A comment of several lines as one paragraph per line, with no space between them:
+        the layout of ``<br/>`` (the pipeline's way too), in reportlab's fast line breaking."""
+        lines = text.split("\n")
+        if len(lines) == 1:
+            return [self._p(text, self.quote)]
+        styles = [self.quote_open, *[self.quote_inner] * (len(lines) - 2), self.quote_close]
+        return [self._p(line, style) for line, style in zip(lines, styles, strict=True)]
 
     def render(self, content: FloorContent) -> bytes:
         p = self._p
@@ -156,7 +168,7 @@ class FloorRenderer:
             for topic, statements, quotes in topics:
                 story.append(p(topic, self.topic))
                 story += [p(x, self.body) for x in statements]
-                story += [p(x, self.quote) for x in quotes]
+                story += [q for x in quotes for q in self._quote(x)]
         if content.keywords:
             story.append(p("Mots-clés", self.topic))
             story.append(p("  ".join(content.keywords), self.keywords))

@@ -1,6 +1,7 @@
 """PDF rendering: text, metadata, determinism, escaping, long texts, files written."""
 
 import io
+import itertools
 import re
 from functools import cache
 from pathlib import Path
@@ -265,3 +266,27 @@ def test_a_huge_wrong_answer_still_renders_its_correction_box(questionnaire):
                                  question="mots_cles", value="mot, " * 10_000)]
     text = " ".join(pdf_text(render_site(response, questionnaire, "default")).split())
     assert "Mots-clés mot, mot," in text and "mot, mot,…" in text
+
+
+def test_a_comment_of_several_lines_reads_as_one_quote_with_even_line_spacing(questionnaire):
+    lines = ["Nous avons accueilli des jeunes du quartier tout l'été, avec des ateliers de "
+             "réparation de vélos et une fête de fin de saison.",
+             "Le lien avec la mairie s'est renforcé.", "Merci aux bénévoles !"]
+    data = render_site(site(capacite_nombre=3, capacite_commentaire="\n".join(lines)),
+                       questionnaire, "default")
+    baselines: dict[float, str] = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():  # the baseline on the page: text matrix times current matrix
+            y = round(tm[4] * cm[1] + tm[5] * cm[3] + cm[5], 2)
+            baselines[y] = baselines.get(y, "") + text
+
+    PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=visit)
+    quote = [(y, t) for y, t in sorted(baselines.items(), reverse=True)
+             if "jeunes du quartier" in t or "de saison" in t or "mairie" in t
+             or "bénévoles" in t]
+    assert [t.strip()[:12] for _, t in quote] == ["« Nous avons", "de saison.", "Le lien avec",
+                                                  "Merci aux bé"]
+    assert " ".join(quote[-1][1].split()).endswith("bénévoles ! »")
+    gaps = {round(a[0] - b[0], 1) for a, b in itertools.pairwise(quote)}
+    assert len(gaps) == 1, gaps  # the lines the site typed are as close as a wrapped line
