@@ -283,7 +283,7 @@ def _story(model: ReportModel, style: Style, s: _Styles, width: float) -> list[F
             from impactsheets.network.comparison import comparison_box
 
             # Kept with the part's last text: never alone on a page of its own.
-            box = comparison_box(model.network_title, model.network[part.id], s)
+            box = comparison_box(model.network_title, model.network[part.id], s, width)
             last = story.pop()
             story.append(KeepTogether([*getattr(last, "_content", [last]),
                                        *getattr(box, "_content", [box])]))
