@@ -249,3 +249,39 @@ def paired_cpu(responses: list[Any], contents: list[Any], questionnaire: Any, te
             chunks.append(floor / pipeline if pipeline else 0.0)
     return {"pipeline_s": pipeline_s, "floor_s": floor_s, "reports": len(responses) * repeats,
             "chunk_ratios": chunks}
+
+
+#: Reports of the machine-speed probe: always the same ones (seed 0 of the generator).
+PROBE_REPORTS = 20
+_PROBE: list[Any] = []
+
+
+def speed_probe(reports: int = PROBE_REPORTS) -> float:
+    """CPU milliseconds a report of a fixed workload: the floor laying out the same
+    ``reports`` reports every time. Taken before each group, it tells a slow moment of the
+    machine from slow code (a higher figure is a slower machine; a shared 2-core machine was
+    seen to drift by a third within an hour).
+
+    >>> speed_probe(2) > 0
+    True
+    """
+    from benchmarks.generate import generate_table
+    from impactsheets.questionnaire import load_questionnaire
+    from impactsheets.report.compose import compose
+    from impactsheets.report.template import load_template
+    from impactsheets.validation import validate
+
+    if len(_PROBE) < reports + 1:  # the content is made once, outside any timing
+        questionnaire, template = load_questionnaire(), load_template("default")
+        current = validate(generate_table(max(reports, PROBE_REPORTS), seed=0,
+                                          questionnaire=questionnaire), questionnaire).current
+        _PROBE[:] = [FloorRenderer(template),
+                     *(floor_content(compose(r, questionnaire, template), template)
+                       for r in current)]
+    renderer, contents = _PROBE[0], _PROBE[1:reports + 1]
+    renderer.render(contents[0])  # fonts registered, caches warm
+    gc.collect()
+    started = time.process_time()
+    for content in contents:
+        renderer.render(content)
+    return (time.process_time() - started) * 1000 / len(contents)

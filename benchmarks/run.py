@@ -32,7 +32,14 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.floor import PAIRED_CHUNK, FloorRenderer, floor_content, paired_cpu  # noqa: E402
+from benchmarks.floor import (  # noqa: E402
+    PAIRED_CHUNK,
+    PROBE_REPORTS,
+    FloorRenderer,
+    floor_content,
+    paired_cpu,
+    speed_probe,
+)
 from benchmarks.generate import generate_table  # noqa: E402
 from benchmarks.measure import (  # noqa: E402
     FAIL,
@@ -278,6 +285,7 @@ def markdown(info: dict[str, Any], figures: list[Figure], plan: Plan, jobs: int,
         f"jobs={jobs}; load average at start {info['loadavg_start'][0]:.2f}; other processes "
         f"used up to {info.get('other_cores_max', 0):.1f} cores during rendering timings; "
         f"load average at the end {info['loadavg_end'][0]:.2f}",
+        *([speed_line(info["speed_ms"])] if info.get("speed_ms") else []),
         "",
         "Load: the 1-minute load average (`uptime`) when the figure was measured; the machine "
         "has 2 cores, so a load above 2 means other processes were competing.",
@@ -297,6 +305,17 @@ def markdown(info: dict[str, Any], figures: list[Figure], plan: Plan, jobs: int,
     lines += ["", f"**{passed} pass, {len(failed)} fail, {pending} pending.**"
               + (" Failing: " + "; ".join(f.name for f in failed) + "." if failed else "")]
     return "\n".join(lines) + "\n"
+
+
+def speed_line(speeds: dict[str, float]) -> str:
+    """The machine-speed probes of a run, in the order taken.
+
+    >>> speed_line({"reads": 18.24, "sync": 24.1, "end": 24.0}).split(": ")[-1]
+    'reads 18.2, sync 24.1, end 24.0'
+    """
+    taken = ", ".join(f"{name} {ms:.1f}" for name, ms in speeds.items())
+    return (f"- **Machine speed** (CPU ms a report of the same {PROBE_REPORTS} bare-reportlab "
+            f"reports, taken before each group; higher = slower machine): {taken}")
 
 
 def parse_groups(text: str) -> tuple[str, ...]:
@@ -347,31 +366,43 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="impactsheets-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     raw: dict[str, Any] = {}
+    speeds: dict[str, float] = info.setdefault("speed_ms", {})
+
+    def probe(group: str) -> None:
+        speeds[group] = speed_probe()
+        print(f"  machine speed: {speeds[group]:.1f} CPU ms a probe report", file=sys.stderr)
+
     sizes: list[int] = []
     origin = ""
     try:
         if "reads" in groups:
+            probe("reads")
             print("commands…", file=sys.stderr)
             raw["reads"] = bench_reads(figures, work, plan.read_n, runs=3 if plan.quick else 9)
         if "validation" in groups:
+            probe("validation")
             print("validation…", file=sys.stderr)
             bench_validation(plan, figures, questionnaire)
         if "rendering" in groups:
+            probe("rendering")
             print("rendering…", file=sys.stderr)
             rendering = bench_rendering(plan, figures, questionnaire, args.jobs)
             info["other_cores_max"] = rendering["other_cores_max"]
             sizes, origin = rendering["sample_sizes"], "rendering sample"
         if "synthesis" in groups:
+            probe("synthesis")
             print("network synthesis…", file=sys.stderr)
             raw["synthesis"] = bench_synthesis(figures, questionnaire, work,
                                                plan.render_network, plan.repeats)
         if "sync" in groups:
+            probe("sync")
             print("syncs…", file=sys.stderr)
             raw["sync"] = bench_syncs(plan.sync_n, figures, work, args.jobs,
                                       render=not args.no_render)
             sizes = raw["sync"][str(max(plan.sync_n))].pop("pdf_sizes")
             origin = f"{num(max(plan.sync_n))}-site sync output"
         if "national" in groups:
+            probe("national")
             print(f"national sync ({num(plan.national_n)} sites)…", file=sys.stderr)
             raw["national"] = bench_syncs((plan.national_n,), figures, work, args.jobs,
                                           "National scale", render=not args.no_render)
@@ -380,6 +411,7 @@ def main(argv: list[str] | None = None) -> int:
                 sizes, origin = national_sizes, f"{num(plan.national_n)}-site sync output"
         if sizes:
             size_figures(figures, sizes, origin)
+        probe("end")
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)

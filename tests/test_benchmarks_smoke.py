@@ -62,3 +62,23 @@ def test_runner_groups_and_request_rate() -> None:
     assert requests_per_minute([float(t) for t in range(61)]) == 60
     assert requests_per_minute([0.0, 0.5, 59.9, 60.0, 119.0]) == 3
     assert requests_per_minute([]) == 0
+
+
+def test_the_runner_records_the_machine_speed_before_each_group(tmp_path: Path) -> None:
+    """A quick run writes its figures and, before each group and at the end, the machine-speed
+    probe (the same bare-reportlab reports), so a slow moment of the machine shows as such."""
+    import json
+    import subprocess
+
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick",
+                           "--only", "validation", "--out", str(tmp_path)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
+    results = json.loads((tmp_path / "results-quick-validation.json").read_text(encoding="utf-8"))
+    assert list(results["machine"]["speed_ms"]) == ["validation", "end"]
+    text = (tmp_path / "results-quick-validation.md").read_text(encoding="utf-8")
+    line = next(li for li in text.splitlines() if li.startswith("- **Machine speed**"))
+    shown = line.split("): ")[1]
+    assert shown == ", ".join(f"{group} {ms:.1f}"
+                              for group, ms in results["machine"]["speed_ms"].items())
+    assert "| Validation | validate() 100 sites (100 rows) |" in text
