@@ -105,6 +105,34 @@ def test_identical_input_identical_bytes(questionnaire):
         render_site(response, questionnaire, "default")
 
 
+def test_lines_lent_by_earlier_reports_give_the_same_bytes(example_validation, questionnaire):
+    """A render worker keeps the lines of the sentences it has broken (reports repeat them): a
+    report drawn after the whole network is byte for byte the one a fresh process draws, and
+    the kept lines are reused, not only stored."""
+    from impactsheets.network.comparison import network_comparison
+    from impactsheets.report import flowables
+
+    template = load_template("default")
+    network = network_comparison(example_validation, questionnaire, template)
+    first, second = example_validation.current[:2]
+    flowables._BROKEN.clear()
+    render_site(second, questionnaire, template, network)
+    broken_alone = len(flowables._BROKEN)
+    flowables._BROKEN.clear()
+    render_site(first, questionnaire, template, network)
+    before = len(flowables._BROKEN)
+    render_site(second, questionnaire, template, network)
+    assert len(flowables._BROKEN) - before < broken_alone  # its headings, at least, were lent
+
+    after_others = [render_site(r, questionnaire, template, network)
+                    for r in example_validation.current]
+    alone = []
+    for response in example_validation.current:
+        flowables._BROKEN.clear()
+        alone.append(render_site(response, questionnaire, template, network))
+    assert after_others == alone
+
+
 def test_user_text_is_escaped(questionnaire):
     comment = "Ateliers <b>réparation</b> & couture, x <y et a>b <font size=40>"
     text = pdf_text(render_site(site(capacite_nombre=2, capacite_commentaire=comment,
@@ -245,6 +273,8 @@ _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
          equality="plus")  # their » inside our « »: it becomes ”
 @example(name="B'\x1bA", publics=[], others=[], n=0, comment="", level=1,
          equality="plus")  # the control character goes before the apostrophe is set
+@example(name="A'🌀A", publics=[], others=[], n=0, comment="", level=1,
+         equality="plus")  # a character the font lacks goes before the apostrophe is set
 def test_random_valid_answers_always_render(name, publics, others, n, comment,
                                             level, equality):
     response = site(site_nom=name, lien_social_publics=Selection(tuple(publics)),

@@ -135,6 +135,23 @@ def safe_text(text: str, covered: frozenset[int]) -> str:
 _OMITTED = "[…]"
 
 
+#: The paragraph styles made for each template style, by its identity (the style is kept, so
+#: its id is not reused while cached).
+_STYLES: dict[int, tuple[Style, str, _Styles]] = {}
+
+
+def _styles_for(style: Style, family: str) -> _Styles:
+    """The paragraph styles of a template style, made once per process: a render worker draws
+    thousands of reports with one template, and what is kept per styles (text runs, the
+    network box's styles, the lines of repeated sentences) then serves them all."""
+    kept = _STYLES.get(id(style))
+    if kept is None or kept[0] is not style or kept[1] != family:
+        if len(_STYLES) >= 8:  # a few templates in one process at most (the tests' many)
+            _STYLES.clear()
+        kept = _STYLES[id(style)] = (style, family, _Styles(style, family))
+    return kept[2]
+
+
 class _Styles:
     """Paragraph styles and colours derived from the template style."""
 
@@ -173,8 +190,11 @@ class _Styles:
                                     textColor=c["accent"])
 
     def text(self, text: str) -> str:
-        """Text as drawn: typographic apostrophes, characters the font lacks handled."""
-        return safe_text(french.apostrophes(text), self.covered)
+        """Text as drawn: characters the font lacks handled, then typographic apostrophes (a
+        character dropped between an apostrophe and a letter leaves them side by side: "A'🌀A"
+        is drawn "A’A"), and what the font lacks of those handled too."""
+        covered = self.covered
+        return safe_text(french.apostrophes(safe_text(text, covered)), covered)
 
     def para(self, text: str, style: ParagraphStyle,
              cls: type[Paragraph] = WrapOnceParagraph) -> Paragraph:
@@ -378,7 +398,7 @@ def to_pdf(model: ReportModel, template: Template) -> bytes:
     """The report as PDF bytes (deterministic: same model and template, same bytes)."""
     style = template.style
     family = register_fonts(template.folder, tuple(sorted(style.fonts.items())))
-    s = _Styles(style, family)
+    s = _styles_for(style, family)
     pagesize = A4 if style.page_size == "A4" else letter
     top, right, bottom, left = (m * mm for m in style.margins_mm)
     buffer = io.BytesIO()
