@@ -52,10 +52,11 @@ class WrapOnceParagraph(Paragraph):
     _wrapped: tuple[float, Any, float, float] | None = None  # width asked, lines, size
     _source: tuple[str, bool] | None = None  # the text given; True: its run given with it
 
-    def __init__(self, text: str | None, style: Any, *args: Any, **kwargs: Any) -> None:
-        super().__init__(text, style, *args, **kwargs)
+    def __init__(self, text: str | None, style: Any, bulletText: str | None = None,
+                 frags: list[Any] | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(text, style, bulletText, frags, *args, **kwargs)
         if isinstance(text, str):  # not a part made by split(): its runs are a slice
-            self._source = (text, kwargs.get("frags") is not None)
+            self._source = (text, frags is not None)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         wrapped = self._wrapped
