@@ -62,10 +62,10 @@ class FloorContent:
 
 def floor_content(model: Any, template: Any) -> FloorContent:
     """Extract the text of a pipeline :class:`ReportModel` (done once, outside the timing)."""
-    from impactsheets.report.pdf import _coverage, register_fonts, safe_text
+    from impactsheets.report.fonts import font_coverage, register_fonts, safe_text
 
     family = register_fonts(template.folder, tuple(sorted(template.style.fonts.items())))
-    covered = _coverage(family)
+    covered = font_coverage(family)
 
     def s(text: str) -> str:
         return safe_text(text, covered)
@@ -85,7 +85,7 @@ def floor_content(model: Any, template: Any) -> FloorContent:
 
 def font_files(template: Any) -> dict[str, Path]:
     """The template's four font files, found the way the product finds them."""
-    from impactsheets.report.pdf import _font_dirs
+    from impactsheets.report.fonts import _font_dirs
 
     found = {}
     for slot, candidates in template.style.fonts.items():

@@ -46,7 +46,8 @@ from impactsheets.network.stats import ChoiceStats, NetworkStats, ScaleStats, ne
 from impactsheets.network.wording import Wording, decimal, load_wording, percent
 from impactsheets.questionnaire import Questionnaire
 from impactsheets.report import french
-from impactsheets.report.pdf import numbered_canvas, register_fonts, safe_text
+from impactsheets.report.fonts import register_fonts, safe_text
+from impactsheets.report.pdf import numbered_canvas
 from impactsheets.report.phrases import french_date
 from impactsheets.report.template import Template, load_template
 from impactsheets.validation import ValidationReport

@@ -7,7 +7,8 @@ and check marks in the primary colour; the first column is as wide as its longes
 45 % of the page), the check-mark columns at most 30 mm each but as wide as their longest word
 (the row labels narrower then; the "row | chosen columns" table when they still do not fit).
 
->>> from impactsheets.report.pdf import _Styles, register_fonts
+>>> from impactsheets.report.fonts import register_fonts
+>>> from impactsheets.report.pdf import _Styles
 >>> from impactsheets.report.template import load_template
 >>> t = load_template("generic")
 >>> s = _Styles(t.style, register_fonts(t.folder, tuple(sorted(t.style.fonts.items()))))

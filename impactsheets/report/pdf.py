@@ -16,23 +16,17 @@ b'%PDF-1.4'
 from __future__ import annotations
 
 import io
-import re
-import unicodedata
 from collections.abc import Callable
 from copy import deepcopy
-from functools import cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-import reportlab
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -48,7 +42,6 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
-from impactsheets.errors import TemplateError
 from impactsheets.report import french
 from impactsheets.report.compose import ReportModel
 from impactsheets.report.flowables import (
@@ -59,81 +52,9 @@ from impactsheets.report.flowables import (
     SummaryChart,
     WrapOnceParagraph,
 )
+from impactsheets.report.fonts import font_coverage, register_fonts, safe_text
 from impactsheets.report.grid_table import grid_table
 from impactsheets.report.template import Style, Template
-
-_SLOTS = ("regular", "bold", "italic", "bold_italic")
-_REPLACEMENTS = {"\u202f": "\u00a0", "\u2011": "-", "\u2019": "'", "\u2026": "...",
-                 "\u00b7": ".", "\u0153": "oe", "\u0152": "OE", "\u00ab": '"', "\u00bb": '"'}
-
-
-def _font_dirs(folder: Path) -> list[Path]:
-    dirs = [folder, Path(reportlab.__file__).parent / "fonts"]
-    try:
-        import font_source_sans_pro
-    except ImportError:
-        return dirs
-    return [folder, Path(font_source_sans_pro.font_directory), dirs[1]]
-
-
-@cache
-def register_fonts(folder: Path, fonts: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
-    """Register the template's four font files once per process; returns the family name."""
-    found = {}
-    for slot, candidates in fonts:
-        path = next((d / c for c in candidates for d in _font_dirs(folder) if (d / c).is_file()),
-                    None)
-        if path is None:
-            raise TemplateError(f"{folder}: none of the fonts {list(candidates)} was found")
-        found[slot] = path
-    family = "IS-" + found["regular"].stem
-    for slot in _SLOTS:
-        name = family if slot == "regular" else f"{family}-{slot}"
-        pdfmetrics.registerFont(TTFont(name, str(found[slot])))
-    pdfmetrics.registerFontFamily(family, normal=family, bold=f"{family}-bold",
-                                  italic=f"{family}-italic", boldItalic=f"{family}-bold_italic")
-    return family
-
-
-def _coverage(family: str) -> frozenset[int]:
-    font = pdfmetrics.getFont(family)
-    return frozenset(font.face.charToGlyph)
-
-
-def safe_text(text: str, covered: frozenset[int]) -> str:
-    """Text the font can draw: missing characters replaced by a near equivalent or dropped;
-    words in a script the font lacks (Arabic, Hebrew, CJK…) become the editorial mark "[…]",
-    so the reader sees that something was left out.
-
-    >>> safe_text("Bravo 🎉 œuvre 🎉.", frozenset(map(ord, "Bravo œuvre.[]…")))
-    'Bravo œuvre.'
-    >>> safe_text("Merci שלום עולם !", frozenset(map(ord, "Merci ![]…")))
-    'Merci […] !'
-    >>> safe_text("Aide ܐ.", frozenset(map(ord, "Aide .[]…")))
-    'Aide […].'
-    """
-    if _OMITTED not in text and covered.issuperset(map(ord, text.replace("\n", "").replace("\t", ""))):
-        return text  # the usual case (nothing to replace), decided at C speed
-    out: list[str] = []
-    dropped = False
-    for char in text:
-        if ord(char) in covered or char in "\n\t":
-            out.append(char)
-            continue
-        alternative = _REPLACEMENTS.get(char) or unicodedata.normalize("NFKD", char)
-        kept = "".join(c for c in alternative if ord(c) in covered)
-        if not kept and unicodedata.category(char).startswith("L"):
-            if not out or out[-1] != _OMITTED:
-                out.append(_OMITTED)
-            continue
-        dropped = dropped or not kept
-        out.append(kept)
-    result = re.sub(r"\[…\](?:\s+\[…\])+", _OMITTED, "".join(out))  # one mark per passage
-    return re.sub(r"(?<=\S) +(?=[.,])| (?= )", "", result) if dropped else result
-
-
-_OMITTED = "[…]"
-
 
 #: The paragraph styles made for each template style, by its identity (the style is kept, so
 #: its id is not reused while cached).
@@ -158,7 +79,7 @@ class _Styles:
     def __init__(self, style: Style, family: str) -> None:
         c = {k: colors.HexColor(v) for k, v in style.colors.items()}
         size = style.font_size
-        self.colors, self.family, self.covered, self.size = c, family, _coverage(family), size
+        self.colors, self.family, self.covered, self.size = c, family, font_coverage(family), size
         self._frags: dict[str, tuple[ParagraphStyle, Any]] = {}
         base = ParagraphStyle("body", fontName=family, fontSize=size, leading=size * 1.38,
                               textColor=c["text"], alignment=TA_LEFT, spaceAfter=size * 0.45)
