@@ -57,6 +57,8 @@ def cell_text(cell: Cell) -> str:
     >>> cell_text(6.0), cell_text(None), cell_text(datetime(2026, 3, 1, 9, 5))
     ('6', '', '01/03/2026 09:05:00')
     """
+    if cell.__class__ is str:  # the usual case, first
+        return cell.strip()
     if cell is None:
         return ""
     if isinstance(cell, bool):

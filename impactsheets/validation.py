@@ -260,7 +260,7 @@ class _Validator:
         """The submission time; an unreadable or ambiguous one is a problem, never a guess."""
         index = self.timestamp_column
         cell = cells[index] if index is not None and index < len(cells) else None
-        if index is None or not cell_text(cell):
+        if index is None or cell is None or (cell.__class__ is str and not cell.strip()):
             return None
         parsed = parse_date(cell, self.locale)
         if isinstance(parsed, datetime):
