@@ -43,20 +43,19 @@ _CLEANED: set[Path] = set()  # folders whose dead temporary files this process r
 
 @contextmanager
 def _partial(path: Path, owner: int | None = None) -> Iterator[tuple[BinaryIO, Path]]:
-    """A user-only temporary file beside ``path``, flushed to disk when the block ends; a
-    failure removes it (and an OSError names ``path``)."""
+    """A user-only temporary file beside ``path``, written when the block ends (made durable
+    by :func:`finish_partial`, just before its rename); a failure removes it (and an OSError
+    names ``path``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{owner or os.getpid()}.",
                                suffix=PARTIAL_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle, Path(tmp)
-            handle.flush()
-            os.fsync(handle.fileno())
     except BaseException as exc:
         with suppress(OSError):
             os.unlink(tmp)
-        if isinstance(exc, OSError) and not exc.filename:  # a write or fsync: name the file
+        if isinstance(exc, OSError) and not exc.filename:  # a write: name the file
             raise OSError(exc.errno, exc.strerror, str(path)) from None
         raise
 
@@ -83,12 +82,13 @@ def atomic_write(path: Path, data: bytes | str, mode: int = 0o644) -> Path:
 
 
 def write_partial(path: Path, data: bytes, owner: int | None = None) -> Path:
-    """Write ``data`` to a temporary file beside ``path`` (flushed to disk, user-only) and
-    return it; :func:`finish_partial` puts it in place. A failed write leaves nothing.
+    """Write ``data`` to a temporary file beside ``path`` (user-only) and return it;
+    :func:`finish_partial` makes it durable and puts it in place. A failed write leaves nothing.
 
     For a render worker: it writes the bytes, the process that records them (``owner``, whose
     pid the name carries, so that :func:`remove_partials` keeps the file while that process
-    lives and removes it once it is gone) renames the file.
+    lives and removes it once it is gone) waits for the disk and renames the file, while the
+    worker draws the next report.
 
     >>> import tempfile; d = Path(tempfile.mkdtemp())
     >>> part = write_partial(d / "r.pdf", b"%PDF")
@@ -101,8 +101,16 @@ def write_partial(path: Path, data: bytes, owner: int | None = None) -> Path:
 
 
 def finish_partial(partial: Path, path: Path, mode: int = 0o644) -> Path:
-    """Give a :func:`write_partial` file ``mode`` and rename it over ``path``; return ``path``."""
+    """Flush a :func:`write_partial` file to disk, give it ``mode`` and rename it over
+    ``path``; return ``path``. A failure removes it (an OSError names ``path``)."""
     try:
+        fd = os.open(partial, os.O_RDONLY)
+        try:
+            os.fsync(fd)  # the data is on disk before the name points at it
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        finally:
+            os.close(fd)
         os.chmod(partial, mode)
         os.replace(partial, path)
     except BaseException:

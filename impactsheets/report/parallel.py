@@ -129,10 +129,10 @@ def render_many(tasks: Sequence[Task], questionnaire: str | None, template: str,
 def render_files(tasks: Sequence[FileTask], questionnaire: str | None, template: str,
                  jobs: int, network: Any = None) -> Generator[FileResult, None, None]:
     """Like :func:`render_many`, but each PDF is written by the worker that renders it, to a
-    temporary file beside its target (flushed to disk): yields ``(key, that file, None)``, or
-    ``(key, None, error)`` where a failed write's error is its ``OSError``. The caller renames
-    the files it keeps; when it stops early, the temporary files are removed (a killed run's,
-    by the next run)."""
+    temporary file beside its target: yields ``(key, that file, None)``, or ``(key, None,
+    error)`` where a failed write's error is its ``OSError``. The caller flushes to disk and
+    renames the files it keeps (:func:`~impactsheets.files.finish_partial`); when it stops
+    early, the temporary files are removed (a killed run's, by the next run)."""
     folders = {target.parent for _, _, target in tasks}
     finished = False
     try:
