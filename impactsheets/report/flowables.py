@@ -24,7 +24,7 @@ from reportlab.rl_config import _FUZZ
 #: Lines already broken in this process, by (class, style, width, text, fast-path run): a
 #: network's reports repeat the same headings, sentences and comparison lines, and breaking
 #: them is a function of those alone. In a render worker's 1,750 benchmark reports this
-#: breaks 51,069 paragraphs instead of 123,792 (10 % of its CPU time) and holds about 4 MB.
+#: breaks 51,069 paragraphs instead of 123,792 (7 % of its CPU time) and holds about 4 MB.
 #: The least recently used go first; one cache per process (rendering is not threaded).
 _BROKEN: OrderedDict[tuple[Any, ...], tuple[Any, list[float], float, float]] = OrderedDict()
 BROKEN_KEPT = 1024
