@@ -6,10 +6,8 @@ dates, yes/no, a scale from a small whole-number range, single or multiple choic
 options seen, long or short text), Google's grid columns "Question [row]" as one grid question
 (its rows sharing the options seen, or every step of a scale), the site identity or an
 anonymous form, and a comment on every guess. On a clean sheet the untouched draft validates
-without errors: every bound and option comes from the answers.
-
->>> sorted(split_options(["A, B", "A", "Big, small, Other thing", "Big, small"]))
-['A', 'B', 'Big, small', 'Other thing']
+without errors: every bound and option comes from the answers (the options of a checkbox
+column: :mod:`impactsheets.questionnaire.options`).
 """
 
 from __future__ import annotations
@@ -17,9 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import pairwise
 from pathlib import Path
 
 from impactsheets.answers import cell_text, parse_date
@@ -29,6 +25,7 @@ from impactsheets.locales import detect_locale, read_number
 from impactsheets.questionnaire.grid import GridRow, grid_yaml, row_id
 from impactsheets.questionnaire.labels import normalize_label
 from impactsheets.questionnaire.model import Questionnaire
+from impactsheets.questionnaire.options import folded, spellings, split_answer, split_options
 from impactsheets.slugs import slugify
 from impactsheets.sources import Table
 
@@ -66,88 +63,6 @@ class Draft:
     occurrence: int = 1  # the Nth column with this header
 
 
-def split_options(cells: Iterable[str]) -> Counter[str]:
-    """The options of a checkbox column and how often each was ticked.
-
-    Google joins the ticked labels with ", ", and a label may itself hold ", ": a part starting
-    in lower case continues the label before it, a whole cell given by several rows whose
-    parts are never seen in any other answer is one label ("Big, small" above), and so are
-    neighbouring parts that several different answers give together and none gives apart
-    ("Hispanic, Latino, or Spanish origin" alone, with "White", with two others)."""
-    cells = [c for c in cells if c]
-    pieces = {cell: _split(cell, set()) for cell in set(cells)}
-    elsewhere = Counter(p for parts in pieces.values() for p in set(parts))
-    known = {cell for cell, parts in pieces.items() if len(parts) > 1 and cells.count(cell) > 1
-             and all(elsewhere[p] == 1 for p in parts)}
-    known |= _together([pieces[cell] for cell in sorted(pieces)])
-    counts: Counter[str] = Counter()
-    for cell in cells:
-        for option in dict.fromkeys(_split(cell, known)):
-            counts[option] += 1
-    return counts
-
-
-def _together(answers: list[list[str]]) -> set[str]:
-    """The labels holding ", " told by the parts of the different answers: two neighbours
-    seen side by side in at least two of them and never one without the other are joined,
-    until none is (options always ticked together in one same answer stay apart).
-
-    >>> sorted(_together([["A", "B", "C"], ["A", "B"], ["C"], ["D", "E"]]))
-    ['A, B']
-    """
-    while True:
-        seen = Counter(part for parts in answers for part in parts)
-        pairs = Counter(pair for parts in answers for pair in pairwise(parts))
-        pair = next((p for p, n in pairs.items() if n > 1 and seen[p[0]] == seen[p[1]] == n
-                     and p[0] != p[1]), None)
-        if pair is None:
-            return {part for parts in answers for part in parts if ", " in part}
-        joined = ", ".join(pair)
-        for k, parts in enumerate(answers):
-            out: list[str] = []
-            for part in parts:
-                if out and (out[-1], part) == pair:
-                    out[-1] = joined
-                else:
-                    out.append(part)
-            answers[k] = out
-
-
-def _split(cell: str, known: set[str]) -> list[str]:
-    tokens, i = cell.split(", "), 0
-    out: list[str] = []
-    while i < len(tokens):
-        j = next((j for j in range(len(tokens), i + 1, -1) if ", ".join(tokens[i:j]) in known),
-                 i + 1)  # the longest known label first
-        label = ", ".join(tokens[i:j])
-        if j == i + 1 and out and label[:1].islower():
-            out[-1] += ", " + label
-        else:
-            out.append(label)
-        i = j
-    return out
-
-
-def _folded(counts: Counter[str]) -> Counter[str]:
-    """Answers that differ only in case, spaces or apostrophes counted as one, under their
-    most frequent spelling ("Brown", "brown ", "brown" -> "brown": 3).
-
-    >>> _folded(Counter({"Brown": 1, "brown": 2, "Blue": 1}))
-    Counter({'brown': 3, 'Blue': 1})
-    """
-    spelling: dict[str, str] = {}
-    for text, _ in counts.most_common():
-        spelling.setdefault(normalize_label(text), text)
-    folded: Counter[str] = Counter()
-    for text, n in counts.items():
-        folded[spelling[normalize_label(text)]] += n
-    return folded
-
-
-def _spellings(counts: Counter[str]) -> list[str]:
-    return [o for o, _ in _folded(counts).most_common()]
-
-
 def _numbers(values: list[str], locale: str | None) -> list[float] | None:
     numbers = [read_number(v, locale) for v in values]
     return None if any(n is None for n in numbers) else [n for n in numbers if n is not None]
@@ -159,7 +74,7 @@ def _guess(header: str, values: list[str], rows: int, locale: str | None) -> Dra
     if not values:
         draft.why = "no answer yet: short text"
         return draft
-    distinct = _folded(Counter(values))  # "Brown" and "brown" are one answer
+    distinct = folded(Counter(values))  # "Brown" and "brown" are one answer
     if all(_EMAIL.match(v) for v in values):
         draft.type, draft.why = "email", "every answer is an e-mail address"
         return draft
@@ -188,9 +103,9 @@ def _guess(header: str, values: list[str], rows: int, locale: str | None) -> Dra
         options = split_options(values)
         repeated = [o for o, n in options.items() if n > 1]
         if len(options) <= 25 and len(repeated) >= 2 and longest <= 400:
-            single = all(len(_split(v, set(options))) == 1 for v in values)
+            single = all(len(split_answer(v, set(options))) == 1 for v in values)
             draft.type = "single_choice" if single else "multiple_choice"
-            options = _folded(options)
+            options = folded(options)
             draft.options = [o for o, n in options.most_common() if n > 1]
             if len(draft.options) < 2:  # too few answers to tell options from free texts
                 draft.options = [o for o, _ in options.most_common()]
@@ -205,7 +120,7 @@ def _guess(header: str, values: list[str], rows: int, locale: str | None) -> Dra
     if longest <= 200 and (grid or (len(distinct) <= min(12, len(values) // 2)
                                     and len(distinct) < len(values))):
         draft.type = "single_choice"
-        draft.options = _spellings(distinct)
+        draft.options = spellings(distinct)
         draft.why = f"{len(distinct)} different answers over {len(values)}: one choice"
         return draft
     if longest > _LONG or any("\n" in v for v in values):
