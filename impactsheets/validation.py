@@ -32,7 +32,7 @@ from impactsheets.answers import (
 )
 from impactsheets.locales import detect_locale
 from impactsheets.questionnaire import Condition, Question, Questionnaire, normalize_label
-from impactsheets.sources import Table
+from impactsheets.sources import Table, is_blank
 from impactsheets.validation_model import (
     ERROR,
     INFO,
@@ -260,7 +260,7 @@ class _Validator:
         """The submission time; an unreadable or ambiguous one is a problem, never a guess."""
         index = self.timestamp_column
         cell = cells[index] if index is not None and index < len(cells) else None
-        if index is None or cell is None or (cell.__class__ is str and not cell.strip()):
+        if index is None or is_blank(cell):  # not cell_text: it would format the date
             return None
         parsed = parse_date(cell, self.locale)
         if isinstance(parsed, datetime):

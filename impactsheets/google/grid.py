@@ -20,7 +20,7 @@ from typing import Any
 
 from gspread.utils import convert_colors_to_hex_value, convert_hex_to_colors_dict
 
-from impactsheets.sources.table import Cell, Row, Table
+from impactsheets.sources.table import Cell, Row, Table, is_blank
 
 #: Text Sheets shows for an error value (what ``UNFORMATTED_VALUE`` returns for it).
 ERROR_TEXT = {"DIVIDE_BY_ZERO": "#DIV/0!", "VALUE": "#VALUE!", "REF": "#REF!", "NAME": "#NAME?",
@@ -54,7 +54,7 @@ def a1_sheet(title: str) -> str:
 
 def clean_value(value: Any) -> Cell:
     """A cell as the validator takes it: blank text is empty, numbers stay numbers."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if is_blank(value):
         return None
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         return int(value)

@@ -91,10 +91,10 @@ def folded(counts: Counter[str]) -> Counter[str]:
     spelling: dict[str, str] = {}
     for text, _ in counts.most_common():
         spelling.setdefault(normalize_label(text), text)
-    folded: Counter[str] = Counter()
+    counted: Counter[str] = Counter()
     for text, n in counts.items():
-        folded[spelling[normalize_label(text)]] += n
-    return folded
+        counted[spelling[normalize_label(text)]] += n
+    return counted
 
 
 def spellings(counts: Counter[str]) -> list[str]:

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from impactsheets.errors import SourceError
-from impactsheets.sources.table import HEADER_SCAN, Cell, Row, Table, column_letter
+from impactsheets.sources.table import HEADER_SCAN, Cell, Row, Table, column_letter, is_blank
 
 __all__ = ["COLUMN_KEYS", "HEADER_SCAN", "WORKBOOKS", "Cell", "Row", "Table", "column_letter",
-           "header_row_of", "is_google_sheet", "read_table", "read_table_soon"]
+           "header_row_of", "is_blank", "is_google_sheet", "read_table", "read_table_soon"]
 
 #: File types read as workbooks (the others as delimited text).
 WORKBOOKS = frozenset({".xlsx", ".xlsm"})

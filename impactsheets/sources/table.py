@@ -16,6 +16,16 @@ HEADER_SCAN = 10
 Cell = str | int | float | datetime | date | None
 
 
+def is_blank(value: object) -> bool:
+    """Whether a cell holds nothing: None, or text of spaces only (a number, a date, ``False``
+    are answers).
+
+    >>> is_blank(None), is_blank(" \\n"), is_blank(0), is_blank(False), is_blank("x")
+    (True, True, False, False, False)
+    """
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 @dataclass(slots=True)
 class Row:
     """One data row: its physical sheet row number (header = 1) and its cells."""
