@@ -129,29 +129,24 @@ def comparison_box(title: str, lines: tuple[str, ...], s: Any, width: float) -> 
     """The flowable appended to a part of a site report: a tinted box ``width`` wide with the
     title and the lines, in the report's styles (``s``: the site report's styles)."""
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Spacer, Table
+    from reportlab.platypus import KeepTogether, Spacer
 
-    heading, small, table_style = _box_styles(s)
-    box = Table([[[s.para(title, heading), *(s.para(line, small) for line in lines)]]],
-                colWidths=[width])  # the width given: not measured from the paragraphs
-    box.setStyle(table_style)
+    from impactsheets.report.flowables import TintedBox
+
+    heading, small = _box_styles(s)
+    box = TintedBox([s.para(title, heading), *(s.para(line, small) for line in lines)],
+                    s.colors["quote_background"], s.colors["primary"], bar=2.2,
+                    padding=(5, 6, 3, 8))
     return KeepTogether([Spacer(1, 2 * mm), box])
 
 
-@lru_cache(maxsize=4)  # one set per report styles (a render worker has one)
-def _box_styles(s: Any) -> tuple[Any, Any, Any]:
+@lru_cache(maxsize=4)  # one pair per report styles (a render worker has one)
+def _box_styles(s: Any) -> tuple[Any, Any]:
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import TableStyle
 
     size = s.body.fontSize
     small = ParagraphStyle("network", s.body, fontSize=size * 0.9, leading=size * 1.2,
                            spaceAfter=size * 0.2, textColor=s.colors["text"])
     heading = ParagraphStyle("network-title", small, fontName=f"{s.family}-bold",
                              textColor=s.colors["primary"])
-    table_style = TableStyle([("BACKGROUND", (0, 0), (-1, -1), s.colors["quote_background"]),
-                              ("FONTNAME", (0, 0), (-1, -1), s.family),  # no unembedded Helvetica
-                              ("LINEBEFORE", (0, 0), (0, -1), 2.2, s.colors["primary"]),
-                              ("LEFTPADDING", (0, 0), (-1, -1), 8),
-                              ("TOPPADDING", (0, 0), (-1, -1), 5),
-                              ("BOTTOMPADDING", (0, 0), (-1, -1), 3)])
-    return heading, small, table_style
+    return heading, small

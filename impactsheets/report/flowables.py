@@ -268,3 +268,53 @@ class SummaryChart(Flowable):
                 c.setFont(family, size)
             c.setFillColor(palette["text"])
             c.drawRightString(self.width, y, effects)
+
+
+class TintedBox(Flowable):
+    """Flowables one under the other in a tinted box with a coloured bar on its left, as a
+    one-cell table with that background, left line and padding draws them (same places, same
+    PDF operators but the table's bookkeeping). It does not split, as a one-cell table does not.
+
+    >>> from reportlab.lib.styles import ParagraphStyle
+    >>> style = ParagraphStyle("b", fontSize=10, leading=12, spaceAfter=2)
+    >>> box = TintedBox([Paragraph("Titre", style), Paragraph("Une ligne.", style)], "#eeeeee",
+    ...                 "#333333", bar=2.2, padding=(5, 6, 3, 8))
+    >>> box.wrap(200, 500)  # 5 + 12 + 2 + 12 + 3
+    (200, 34)
+    """
+
+    def __init__(self, content: Sequence[Flowable], background: Any, bar_color: Any, *,
+                 bar: float, padding: tuple[float, float, float, float]) -> None:
+        super().__init__()
+        self.content, self.background, self.bar_color, self.bar = content, background, bar_color, bar
+        self.padding = padding  # top, right, bottom, left, as in CSS
+        self._sizes: list[tuple[float, float]] = []
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        top, right, bottom, left = self.padding
+        inner = available_width - left - right
+        canvas = getattr(self, "canv", None)
+        self._sizes = [v.wrapOn(canvas, inner, available_height) for v in self.content]
+        height = sum(h + v.getSpaceBefore() + v.getSpaceAfter()
+                     for v, (_, h) in zip(self.content, self._sizes, strict=True))
+        if self.content:  # the first space before and the last space after are not kept
+            height -= self.content[0].getSpaceBefore() + self.content[-1].getSpaceAfter()
+        self.width, self.height = available_width, top + height + bottom
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        top, _, _, left = self.padding
+        c.saveState()
+        c.setFillColor(self.background)
+        c.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        c.setStrokeColor(self.bar_color)
+        c.setLineWidth(self.bar)
+        c.setLineCap(1)
+        c.line(0, 0, 0, self.height)
+        c.restoreState()
+        y = self.height - top
+        for i, (v, (_, h)) in enumerate(zip(self.content, self._sizes, strict=True)):
+            y -= (v.getSpaceBefore() if i else 0) + h
+            v.drawOn(c, left, y)
+            y -= v.getSpaceAfter()
