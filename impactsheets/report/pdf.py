@@ -59,6 +59,9 @@ from impactsheets.report.template import Style, Template
 #: The paragraph styles made for each template style, by its identity (the style is kept, so
 #: its id is not reused while cached).
 _STYLES: dict[int, tuple[Style, str, _Styles]] = {}
+#: A render worker's reports share most of their sentences (headings, statements, the network's
+#: lines): each is prepared for drawing once. Longer texts, a site's own words, are not kept.
+_PREPARED_KEPT, _PREPARED_LONGEST = 4096, 400
 
 
 def _styles_for(style: Style, family: str) -> _Styles:
@@ -81,6 +84,7 @@ class _Styles:
         size = style.font_size
         self.colors, self.family, self.covered, self.size = c, family, font_coverage(family), size
         self._frags: dict[str, tuple[ParagraphStyle, Any]] = {}
+        self._prepared: dict[str, tuple[str, str]] = {}  # text -> _prepare(text)
         base = ParagraphStyle("body", fontName=family, fontSize=size, leading=size * 1.38,
                               textColor=c["text"], alignment=TA_LEFT, spaceAfter=size * 0.45)
         self.body = base
@@ -119,13 +123,24 @@ class _Styles:
 
     def para(self, text: str, style: ParagraphStyle,
              cls: type[Paragraph] = WrapOnceParagraph) -> Paragraph:
-        # reportlab breaks lines at a narrow no-break space (not at a no-break space): a lone
-        # "»" or ":" would start a line.
-        text = self.text(text).replace("\u202f", "\u00a0")
-        plain = "\n" not in text and cleanBlockQuotedText(text)  # one run: no markup to parse
+        prepared = self._prepared.get(text)
+        if prepared is None:
+            prepared = self._prepare(text)
+            if len(text) <= _PREPARED_LONGEST:
+                if len(self._prepared) >= _PREPARED_KEPT:
+                    self._prepared.clear()
+                self._prepared[text] = prepared
+        text, plain = prepared
         if plain and cls in (WrapOnceParagraph, QuoteParagraph) and not style.textTransform:
             return cls(plain, style, frags=[self._frag(style).clone(text=plain)])
         return cls(escape(text).replace("\n", "<br/>"), style)
+
+    def _prepare(self, text: str) -> tuple[str, str]:
+        """``text`` as drawn, and as one plain run ("" when it has line breaks)."""
+        # reportlab breaks lines at a narrow no-break space (not at a no-break space): a lone
+        # "»" or ":" would start a line.
+        text = self.text(text).replace("\u202f", "\u00a0")
+        return text, "" if "\n" in text else cleanBlockQuotedText(text)
 
     def _frag(self, style: ParagraphStyle) -> Any:
         """The text run reportlab's parser makes for ``style`` (parsed once per style), to be
