@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from impactsheets.cli import main
+from impactsheets.cli.entry import run
 
 if __name__ == "__main__":
-    main(args=["sync", *sys.argv[1:]], prog_name="sync.py")
+    run(args=["sync", *sys.argv[1:]], prog_name="sync.py")

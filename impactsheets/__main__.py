@@ -1,5 +1,5 @@
 """``python -m impactsheets``: the same as the ``impactsheets`` command."""
 
-from impactsheets.cli import main
+from impactsheets.cli.entry import run
 
-main()
+run()

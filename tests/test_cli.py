@@ -121,6 +121,18 @@ def test_python_m_impactsheets_is_the_same_command(tmp_path: Path) -> None:
     assert module.stderr == f"impactsheets: error: {missing}: file not found\n"
 
 
+def test_the_installed_command_ends_at_once_with_its_whole_output_and_code(tmp_path: Path) -> None:
+    # python -m impactsheets runs the console script's entry (cli.entry.run), which ends the
+    # process without freeing its objects: every byte of the output (more than a stdout
+    # buffer) and the exit code must still be those of the command.
+    direct = run("validate", str(EXAMPLE), "--json")
+    module = subprocess.run([sys.executable, "-m", "impactsheets", "validate", str(EXAMPLE),
+                             "--json"], capture_output=True, text=True, check=False)
+    assert len(module.stdout) > 8192
+    assert (module.returncode, module.stdout, module.stderr) == (
+        1, direct.stdout, direct.stderr)
+
+
 def test_render_writes_one_pdf_per_current_site(tmp_path: Path) -> None:
     result = run("render", str(EXAMPLE), "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
